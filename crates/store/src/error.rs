@@ -1,0 +1,124 @@
+use std::fmt;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database URL is not one Abide understands.
+    #[error("bad database URL {url:?}: {reason}")]
+    BadUrl {
+        /// The URL, with any password removed.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database could not be reached or opened.
+    #[error("cannot open database {url}: {source}")]
+    Connect {
+        /// The URL, with any password removed.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A migration could not be applied, or the applied ones disagree with this
+    /// binary.
+    #[error("migration {version} ({name}): {reason}")]
+    Migration {
+        /// Migration number.
+        version: i64,
+        /// Migration name.
+        name: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// The database holds migrations that this binary does not know: it was
+    /// migrated by a newer Abide.
+    #[error(
+        "the database schema is at version {found}, newer than this Abide knows ({known}); run a newer abide"
+    )]
+    SchemaTooNew {
+        /// Highest version in the database.
+        found: i64,
+        /// Highest version this binary ships.
+        known: i64,
+    },
+    /// A value stored as JSON could not be read or written.
+    #[error("setting {key:?}: {source}")]
+    Setting {
+        /// The setting's key.
+        key: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A job's arguments could not be serialised.
+    #[error("job {kind}: cannot serialise its arguments: {source}")]
+    JobArgs {
+        /// The job's name.
+        kind: &'static str,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A worker tried to finish a job whose lease it no longer holds (the lease
+    /// ran out and another worker claimed it, or the job was finished already).
+    #[error("job {id}: lease lost")]
+    LeaseLost {
+        /// The job's id.
+        id: i64,
+    },
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// A database URL with its password replaced by `***`, for messages and logs.
+pub(crate) struct Redacted<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact(self.0))
+    }
+}
+
+pub(crate) fn redact(url: &str) -> String {
+    // scheme://user:password@host/... -> scheme://user:***@host/...
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &authority[..colon],
+            &rest[at..]
+        ),
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://abide:s3cret@db:5432/abide"),
+            "postgres://abide:***@db:5432/abide"
+        );
+        assert_eq!(
+            redact("postgres://abide@db/abide"),
+            "postgres://abide@db/abide"
+        );
+        assert_eq!(
+            redact("sqlite:///var/lib/abide/abide.db"),
+            "sqlite:///var/lib/abide/abide.db"
+        );
+        assert_eq!(redact("nonsense"), "nonsense");
+    }
+}

@@ -1,0 +1,31 @@
+//! Persistence for Abide: one schema and one set of migrations that run on SQLite
+//! (bundled, the zero-configuration default) and on PostgreSQL (the scale-out
+//! engine), chosen at run time from the database URL.
+//!
+//! Main types: [`Store`] (a connection pool plus the engine it talks to),
+//! [`SiteSettings`] (site-wide settings kept in the database), the durable job
+//! queue ([`Job`], its operations on [`Store`], and the [`Worker`] that
+//! runs jobs), and [`StoreError`].
+//!
+//! SQL is written once for both engines. Queries use `$1`-style placeholders,
+//! which both drivers accept, and plain types (integers, text); instants are
+//! stored as UTC milliseconds since the Unix epoch. The few places where the
+//! engines differ are named: the dialect words of the migrations
+//! ([`migrate`](crate::Store::migrate)), write transactions (`BEGIN IMMEDIATE` on
+//! SQLite) and the job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+
+mod db;
+mod error;
+mod jobs;
+mod migrate;
+mod settings;
+mod time;
+mod worker;
+
+pub use db::{Backend, Store, StoreOptions, Tx};
+pub use error::StoreError;
+pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff, enqueue_in};
+pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
+pub use settings::SiteSettings;
+pub use time::now_ms;
+pub use worker::{Job, Worker, WorkerOptions};

@@ -1,0 +1,87 @@
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::time::now_ms;
+
+/// Site-wide settings that the ministry team changes while the site runs (as
+/// opposed to the operator's configuration file). Stored as one JSON document
+/// under the key `site`; a field missing from the stored document takes its
+/// default, so adding a field needs no migration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SiteSettings {
+    /// The site's name, shown in the header, the page titles and link previews.
+    pub title: String,
+    /// One line under the title.
+    pub tagline: String,
+    /// A paragraph introducing the ministry on the home page and in link previews.
+    pub description: String,
+    /// The language of the site's pages, as a BCP 47 tag.
+    pub language: String,
+    /// The IANA time zone in which the ministry's days begin and end.
+    pub time_zone: String,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        Self {
+            title: "Abide".into(),
+            tagline: "Daily devotional journeys through scripture".into(),
+            description: String::new(),
+            language: "en".into(),
+            time_zone: "UTC".into(),
+        }
+    }
+}
+
+impl SiteSettings {
+    /// The settings key under which this document is stored.
+    pub const KEY: &'static str = "site";
+}
+
+impl Store {
+    /// Reads the setting `key`, or `None` when it was never set.
+    pub async fn setting<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        value
+            .map(|v| serde_json::from_str(&v))
+            .transpose()
+            .map_err(|source| StoreError::Setting {
+                key: key.to_owned(),
+                source,
+            })
+    }
+
+    /// Writes the setting `key`, replacing what was there.
+    pub async fn set_setting<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let json = serde_json::to_string(value).map_err(|source| StoreError::Setting {
+            key: key.to_owned(),
+            source,
+        })?;
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(json)
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The site settings, with defaults for whatever was never set.
+    pub async fn site_settings(&self) -> Result<SiteSettings, StoreError> {
+        Ok(self.setting(SiteSettings::KEY).await?.unwrap_or_default())
+    }
+
+    /// Replaces the site settings.
+    pub async fn set_site_settings(&self, settings: &SiteSettings) -> Result<(), StoreError> {
+        self.set_setting(SiteSettings::KEY, settings).await
+    }
+}

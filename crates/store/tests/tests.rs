@@ -1,0 +1,10 @@
+//! Store tests. Every test runs on SQLite and on PostgreSQL (`store_test!`).
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
+
+mod jobs;
+mod migrations;
+mod settings;
+mod util;

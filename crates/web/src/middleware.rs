@@ -1,0 +1,65 @@
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::context;
+
+use crate::error::ErrorPage;
+use crate::state::AppState;
+
+/// Renders the theme's error page for responses marked [`ErrorPage`]. If that
+/// fails too (the database is down), a plain page says so without detail.
+pub(crate) async fn error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.extensions().get::<ErrorPage>().is_none() {
+        return response;
+    }
+    let status = response.status();
+    let (heading, message) = match status {
+        StatusCode::NOT_FOUND => (
+            "Page not found",
+            "There is nothing at this address. It may have moved, or the link may be mistyped.",
+        ),
+        _ => (
+            "Something went wrong",
+            "The page could not be shown just now. Please try again in a moment.",
+        ),
+    };
+    let ctx = context! { status => status.as_u16(), heading, message };
+    let body = match state.page("error.html", ctx).await {
+        Ok(html) => html,
+        Err(e) => {
+            tracing::error!(error = %e, "the error page itself failed");
+            Html(format!(
+                "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>{heading}</title><h1>{heading}</h1><p>{message}</p>"
+            ))
+        }
+    };
+    let mut themed = (status, body).into_response();
+    themed
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    themed
+}
+
+/// Headers every response carries: no sniffing, no framing, a strict content
+/// security policy (the theme loads nothing from elsewhere), no referrer leaks.
+pub(crate) const SECURITY_HEADERS: &[(&str, &str)] = &[
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    (
+        "content-security-policy",
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+    ),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    ),
+    ("cross-origin-opener-policy", "same-origin"),
+];

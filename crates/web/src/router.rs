@@ -1,0 +1,51 @@
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::AppError;
+use crate::handlers::{assets, health, home};
+use crate::middleware::{SECURITY_HEADERS, error_pages};
+use crate::state::AppState;
+
+/// The whole site: every route, and the layers around them.
+pub fn router(state: AppState) -> Router {
+    let config = state.config().clone();
+    let routes = Router::new()
+        .route("/", get(home::show))
+        .route("/healthz", get(health::live))
+        .route("/readyz", get(health::ready))
+        .route("/static/{*path}", get(assets::show))
+        .fallback(home::not_found);
+
+    let mut app = routes
+        // Innermost first: a panic becomes a themed 500 page.
+        .layer(CatchPanicLayer::custom(|_| AppError::Panic.into_response()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error_pages,
+        ))
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout.max(Duration::from_millis(1)),
+        ))
+        .layer(CompressionLayer::new());
+    for (name, value) in SECURITY_HEADERS {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    app.layer(TraceLayer::new_for_http()).with_state(state)
+}

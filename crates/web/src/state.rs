@@ -1,0 +1,85 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use abide_store::Store;
+use axum::response::Html;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+
+use crate::error::AppError;
+use crate::theme::Theme;
+
+/// What the HTTP layer needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The site's public URL without a trailing slash, e.g.
+    /// `https://devotions.example.org`; used for absolute links.
+    pub base_url: String,
+    /// A request that takes longer is answered with 408.
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            base_url: "http://127.0.0.1:8080".into(),
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 1 << 20,
+        }
+    }
+}
+
+/// Shared by every handler: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    theme: Theme,
+    config: WebConfig,
+}
+
+impl AppState {
+    /// Bundles what the handlers need.
+    pub fn new(store: Store, theme: Theme, config: WebConfig) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                theme,
+                config,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The theme.
+    pub fn theme(&self) -> &Theme {
+        &self.inner.theme
+    }
+
+    /// The web configuration.
+    pub fn config(&self) -> &WebConfig {
+        &self.inner.config
+    }
+
+    /// Renders a page of the theme: `ctx` plus what every page gets (`site`,
+    /// `year`, `base_url`).
+    pub(crate) async fn page(&self, template: &str, ctx: Value) -> Result<Html<String>, AppError> {
+        let site = self.store().site_settings().await?;
+        let ctx = context! {
+            site => Serde(site),
+            year => jiff::ZonedDateTime::now().year(),
+            base_url => self.config().base_url.as_str(),
+            ..ctx
+        };
+        Ok(Html(self.theme().render(template, ctx)?))
+    }
+}

@@ -1,0 +1,9 @@
+//! HTTP tests: the router driven in-process (no socket) over a real database,
+//! on SQLite and PostgreSQL.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
+
+mod pages;
+mod util;

@@ -1,0 +1,39 @@
+use std::time::Duration;
+
+use abide_store::Store;
+use abide_web::{AppState, Theme, WebConfig, router};
+use axum::body::Body;
+use axum::http::{Request, Response};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub(crate) fn state(store: &Store) -> AppState {
+    let config = WebConfig {
+        base_url: "http://abide.test".into(),
+        request_timeout: Duration::from_secs(5),
+        max_body_bytes: 1024,
+    };
+    AppState::new(store.clone(), Theme::load(None).unwrap(), config)
+}
+
+/// Sends `request` through the whole router.
+pub(crate) async fn send(state: &AppState, request: Request<Body>) -> Response<Body> {
+    router(state.clone()).oneshot(request).await.unwrap()
+}
+
+pub(crate) async fn get(state: &AppState, uri: &str) -> Response<Body> {
+    send(state, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+pub(crate) async fn text(response: Response<Body>) -> String {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+pub(crate) fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
+}

@@ -83,7 +83,7 @@ abide_start_smtp() {
   abide_run_dir
   local port; port=$(abide_free_port)
   export ABIDE_TEST_MAILDIR="$ABIDE_RUN_DIR/maildir"
-  mkdir -p "$ABIDE_TEST_MAILDIR"
+  mkdir -p "$ABIDE_TEST_MAILDIR"/{tmp,new,cur}
   /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$ABIDE_TEST_MAILDIR" \
     >"$ABIDE_RUN_DIR/smtp.log" 2>&1 &
   ABIDE_PIDS+=($!)

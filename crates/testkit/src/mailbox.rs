@@ -58,7 +58,33 @@ impl ReceivedMail {
         None
     }
 
-    /// Everything after the header block.
+    /// The subject, decoded (RFC 2047).
+    pub fn subject(&self) -> String {
+        self.parsed()
+            .and_then(|m| m.subject().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// The plain-text body (the `text/plain` part), decoded.
+    pub fn text(&self) -> String {
+        self.parsed()
+            .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+            .unwrap_or_default()
+    }
+
+    /// The HTML body (the `text/html` part), decoded, if the message has one.
+    pub fn html(&self) -> Option<String> {
+        let parsed = self.parsed()?;
+        (parsed.html_body_count() > 0)
+            .then(|| parsed.body_html(0).map(|t| t.into_owned()))
+            .flatten()
+    }
+
+    fn parsed(&self) -> Option<mail_parser::Message<'_>> {
+        mail_parser::MessageParser::default().parse(self.raw.as_bytes())
+    }
+
+    /// Everything after the header block, as received (still encoded).
     pub fn body(&self) -> &str {
         self.raw
             .split_once("\r\n\r\n")

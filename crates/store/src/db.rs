@@ -2,7 +2,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, ConnectOptions, Executor};
+use sqlx::{Any, AnyPool, ConnectOptions, Connection as _, Executor};
 
 use crate::error::{Redacted, StoreError, redact};
 
@@ -77,9 +77,9 @@ impl Store {
             Backend::Sqlite => prepare_sqlite_url(url)?,
             Backend::Postgres => url.to_owned(),
         };
-        let connect_error = |source| StoreError::Connect {
+        let connect_error = |cause| StoreError::Connect {
             url: redact(&url),
-            source,
+            cause,
         };
         let connect_options: AnyConnectOptions = url.parse().map_err(|e| StoreError::BadUrl {
             url: redact(&url),
@@ -87,17 +87,22 @@ impl Store {
         })?;
         let connect_options = connect_options.disable_statement_logging();
 
+        // One connection first, alone: its error says what is wrong ("connection
+        // refused", "password authentication failed"), where the pool would retry
+        // until its timeout and report only that.
+        let mut first = tokio::time::timeout(options.connect_timeout, connect_options.connect())
+            .await
+            .map_err(|_| connect_error(sqlx::Error::PoolTimedOut))?
+            .map_err(connect_error)?;
         if backend == Backend::Sqlite {
             // WAL lets readers work while one writer writes. It is a property of
             // the file, so set it once, before the pool opens its connections.
-            let mut conn = tokio::time::timeout(options.connect_timeout, connect_options.connect())
-                .await
-                .map_err(|_| connect_error(sqlx::Error::PoolTimedOut))?
-                .map_err(connect_error)?;
-            conn.execute("PRAGMA journal_mode = WAL")
+            first
+                .execute("PRAGMA journal_mode = WAL")
                 .await
                 .map_err(connect_error)?;
         }
+        first.close().await.map_err(connect_error)?;
 
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
@@ -174,9 +179,12 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
         .parent()
         .filter(|p| !in_memory && !p.as_os_str().is_empty());
     if let Some(parent) = parent {
-        std::fs::create_dir_all(parent).map_err(|e| StoreError::BadUrl {
+        std::fs::create_dir_all(parent).map_err(|e| StoreError::Connect {
             url: url.to_owned(),
-            reason: format!("cannot create folder {}: {e}", parent.display()),
+            cause: sqlx::Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("cannot create folder {}: {e}", parent.display()),
+            )),
         })?;
     }
     Ok(match query {

@@ -13,13 +13,12 @@ pub enum StoreError {
         reason: String,
     },
     /// The database could not be reached or opened.
-    #[error("cannot open database {url}: {source}")]
+    #[error("cannot open database {url}: {cause}")]
     Connect {
         /// The URL, with any password removed.
         url: String,
-        /// The driver's error.
-        #[source]
-        source: sqlx::Error,
+        /// The driver's error (shown in the message, so not chained as a source).
+        cause: sqlx::Error,
     },
     /// A migration could not be applied, or the applied ones disagree with this
     /// binary.
@@ -82,7 +81,8 @@ impl fmt::Display for Redacted<'_> {
     }
 }
 
-pub(crate) fn redact(url: &str) -> String {
+/// `url` with its password, if any, replaced by `***`, for messages and logs.
+pub fn redact(url: &str) -> String {
     // scheme://user:password@host/... -> scheme://user:***@host/...
     let Some(scheme_end) = url.find("://") else {
         return url.to_owned();

@@ -23,7 +23,7 @@ mod time;
 mod worker;
 
 pub use db::{Backend, Store, StoreOptions, Tx};
-pub use error::StoreError;
+pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff, enqueue_in};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
 pub use settings::SiteSettings;

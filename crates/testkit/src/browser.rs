@@ -15,8 +15,9 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts a fresh browser (an empty profile) with a window of `width` ×
-    /// `height` CSS pixels.
+    /// Starts a fresh browser (an empty profile) with a viewport of `width` ×
+    /// `height` CSS pixels; below 600 px wide it behaves as a phone (touch,
+    /// mobile viewport).
     pub async fn start(width: u32, height: u32) -> Self {
         let webdriver = env::require(env::WEBDRIVER_URL, "ChromeDriver (headless Chromium)");
         let binary = std::env::var(env::CHROMIUM).unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -38,10 +39,18 @@ impl Browser {
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut caps = Capabilities::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({ "binary": binary, "args": args }),
-        );
+        // Headless Chromium will not make a window narrower than 500 px, so a
+        // phone's viewport is emulated (as the DevTools device mode does).
+        let phone = width < 600;
+        let options = serde_json::json!({
+            "binary": binary,
+            "args": args,
+            "mobileEmulation": { "deviceMetrics": {
+                "width": width, "height": height, "pixelRatio": 1.0,
+                "mobile": phone, "touch": phone,
+            }},
+        });
+        caps.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&webdriver)

@@ -1,0 +1,353 @@
+//! The operator's configuration: a TOML file plus `ABIDE_*` environment
+//! variables, read into typed structs. `abide.example.toml` at the repository
+//! root is generated from these structs (`abide config example`), and a test
+//! fails when it drifts.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use doku::Document;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Abide's configuration. Every value has a default that works on one machine
+/// with no configuration at all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct Config {
+    /// Folder for Abide's own files: the SQLite database and, later, uploads
+    /// and caches. Created when missing. Env: ABIDE_DATA_DIR.
+    #[doku(as = "String", example = "data")]
+    pub(crate) data_dir: PathBuf,
+    /// The web server.
+    pub(crate) server: ServerConfig,
+    /// The database.
+    pub(crate) database: DatabaseConfig,
+    /// Outbound mail.
+    pub(crate) mail: MailConfig,
+    /// Logging.
+    pub(crate) log: LogConfig,
+}
+
+/// The web server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct ServerConfig {
+    /// Address and port to listen on. Env: ABIDE_SERVER_ADDR.
+    #[doku(example = "127.0.0.1:8080")]
+    pub(crate) addr: String,
+    /// The site's public URL, used in links that leave the site (feeds, emails,
+    /// link previews). Empty: http://<addr>. Env: ABIDE_SERVER_BASE_URL.
+    #[doku(example = "")]
+    pub(crate) base_url: String,
+    /// Folder of a theme that overrides the default one file by file
+    /// (templates/NAME.html, static/NAME). Empty: the default theme only.
+    /// Env: ABIDE_SERVER_THEME_DIR.
+    #[doku(example = "")]
+    pub(crate) theme_dir: String,
+    /// Seconds a request may take before it is answered with 408.
+    /// Env: ABIDE_SERVER_REQUEST_TIMEOUT_SECS.
+    #[doku(example = "30")]
+    pub(crate) request_timeout_secs: u64,
+    /// Largest request body accepted, in bytes. Env: ABIDE_SERVER_MAX_BODY_BYTES.
+    #[doku(example = "1048576")]
+    pub(crate) max_body_bytes: usize,
+    /// Seconds to let requests in flight finish after SIGINT or SIGTERM.
+    /// Env: ABIDE_SERVER_SHUTDOWN_GRACE_SECS.
+    #[doku(example = "10")]
+    pub(crate) shutdown_grace_secs: u64,
+}
+
+/// The database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct DatabaseConfig {
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB. Empty: the SQLite
+    /// file <data_dir>/abide.db. Env: ABIDE_DATABASE_URL.
+    #[doku(example = "")]
+    pub(crate) url: String,
+    /// Most connections in the pool. Env: ABIDE_DATABASE_MAX_CONNECTIONS.
+    #[doku(example = "10")]
+    pub(crate) max_connections: u32,
+    /// Seconds to wait for the database before giving up.
+    /// Env: ABIDE_DATABASE_CONNECT_TIMEOUT_SECS.
+    #[doku(example = "5")]
+    pub(crate) connect_timeout_secs: u64,
+}
+
+/// Outbound mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct MailConfig {
+    /// The SMTP server: smtp://HOST:PORT (plain, a local relay),
+    /// smtp://USER:PASS@HOST:587?tls=required (STARTTLS) or
+    /// smtps://USER:PASS@HOST:465. Empty: no mail is sent. Env: ABIDE_MAIL_SMTP_URL.
+    #[doku(example = "")]
+    pub(crate) smtp_url: String,
+    /// The From: of every message. Env: ABIDE_MAIL_FROM.
+    #[doku(example = "Abide <abide@localhost>")]
+    pub(crate) from: String,
+}
+
+/// Logging, to standard error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct LogConfig {
+    /// Which events to log, as a tracing filter ("info", "abide_store=debug,info").
+    /// RUST_LOG, when set, wins. Env: ABIDE_LOG_FILTER.
+    #[doku(example = "info")]
+    pub(crate) filter: String,
+    /// "text" for people, "json" for log collectors. Env: ABIDE_LOG_FORMAT.
+    #[doku(as = "String", example = "text")]
+    pub(crate) format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Document)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            server: ServerConfig::default(),
+            database: DatabaseConfig::default(),
+            mail: MailConfig::default(),
+            log: LogConfig::default(),
+        }
+    }
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            base_url: String::new(),
+            theme_dir: String::new(),
+            request_timeout_secs: 30,
+            max_body_bytes: 1 << 20,
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            max_connections: 10,
+            connect_timeout_secs: 5,
+        }
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: String::new(),
+            from: "Abide <abide@localhost>".into(),
+        }
+    }
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            filter: "info".into(),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+/// The sections of the configuration; `ABIDE_<SECTION>_<KEY>` sets `section.key`.
+const SECTIONS: &[&str] = &["server", "database", "mail", "log"];
+
+/// Environment variables with the prefix that are not configuration.
+const NOT_CONFIG: &[&str] = &["config"];
+
+impl Config {
+    /// The example configuration file: every key, its documentation and its
+    /// default.
+    pub(crate) fn example() -> String {
+        format!(
+            "# Abide's configuration. Every key is optional; shown here with its default.\n\
+             # Generated by `abide config example` from the code: do not edit by hand.\n\n{}",
+            doku::to_toml_val(&Self::default())
+        )
+    }
+
+    /// Reads the defaults, then `file` (when given; it must exist), then the
+    /// `ABIDE_*` environment variables, and checks the result.
+    pub(crate) fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(Self::default()));
+        if let Some(file) = file {
+            if !file.is_file() {
+                bail!("configuration file {} not found", file.display());
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let figment = figment.merge(env_provider());
+        let config: Self = figment.extract().map_err(describe)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        self.socket_addr()?;
+        let base = &self.server.base_url;
+        if !(base.is_empty() || base.starts_with("http://") || base.starts_with("https://")) {
+            bail!("configuration: server.base_url: {base:?} must start with http:// or https://");
+        }
+        if !self.database.url.is_empty() {
+            abide_store::Backend::from_url(&self.database.url)
+                .map_err(|e| anyhow::anyhow!("configuration: database.url: {e}"))?;
+        }
+        let smtp = &self.mail.smtp_url;
+        if !(smtp.is_empty() || smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
+            bail!("configuration: mail.smtp_url: {smtp:?} must start with smtp:// or smtps://");
+        }
+        if self.database.max_connections == 0 {
+            bail!("configuration: database.max_connections must be at least 1");
+        }
+        Ok(())
+    }
+
+    /// `server.addr`, parsed.
+    pub(crate) fn socket_addr(&self) -> anyhow::Result<SocketAddr> {
+        self.server.addr.parse().with_context(|| {
+            format!(
+                "configuration: server.addr: {:?} is not an address and port like 127.0.0.1:8080",
+                self.server.addr
+            )
+        })
+    }
+
+    /// The database URL: `database.url`, or the SQLite file in `data_dir`.
+    pub(crate) fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("abide.db").display())
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    /// `server.base_url`, or one made from the address actually listened on.
+    pub(crate) fn base_url(&self, bound: SocketAddr) -> String {
+        if self.server.base_url.is_empty() {
+            format!("http://{bound}")
+        } else {
+            self.server.base_url.trim_end_matches('/').to_owned()
+        }
+    }
+
+    pub(crate) fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.server.request_timeout_secs)
+    }
+}
+
+/// `ABIDE_DATA_DIR` → `data_dir`, `ABIDE_SERVER_ADDR` → `server.addr`, ...
+/// An `ABIDE_*` variable that names no key is an error, like an unknown key in the
+/// file; `ABIDE_CONFIG` (the file's path) and `ABIDE_TEST_*` (the test harness)
+/// are not configuration.
+fn env_provider() -> Env {
+    Env::prefixed("ABIDE_")
+        .filter(|key| {
+            let key = key.as_str().to_ascii_lowercase();
+            !NOT_CONFIG.contains(&key.as_str()) && !key.starts_with("test_")
+        })
+        .map(|key| {
+            let key = key.as_str().to_ascii_lowercase();
+            for section in SECTIONS {
+                if let Some(rest) = key.strip_prefix(section).and_then(|r| r.strip_prefix('_')) {
+                    return format!("{section}.{rest}").into();
+                }
+            }
+            key.into()
+        })
+}
+
+/// One line for a configuration error: where, which key, what is wrong.
+fn describe(error: figment::Error) -> anyhow::Error {
+    let mut key = error.path.join(".");
+    let origin = match &error.metadata {
+        Some(md) => match &md.source {
+            Some(figment::Source::File(path)) => path.display().to_string(),
+            _ if md.name.contains("environment") => {
+                let var = format!(
+                    "environment variable ABIDE_{}",
+                    key.replace('.', "_").to_uppercase()
+                );
+                key.clear();
+                var
+            }
+            _ => md.name.to_string(),
+        },
+        None => "configuration".into(),
+    };
+    // Parse errors come with a drawn excerpt of the file; keep the words only,
+    // on one line.
+    let what = error
+        .kind
+        .to_string()
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with('|')
+                && !l
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_digit() && l.contains(" | "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if key.is_empty() {
+        anyhow::anyhow!("configuration: {origin}: {what}")
+    } else {
+        anyhow::anyhow!("configuration: {origin}: {key}: {what}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_is_current() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../abide.example.toml");
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            on_disk == Config::example(),
+            "abide.example.toml is stale: run `cargo run -p abide -- config example > abide.example.toml`"
+        );
+    }
+
+    #[test]
+    fn the_example_file_parses_to_the_defaults() {
+        let parsed: Config = Figment::new()
+            .merge(Toml::string(&Config::example()))
+            .extract()
+            .unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn defaults_work_without_configuration() {
+        let config = Config::default();
+        config.validate().unwrap();
+        assert_eq!(config.database_url(), "sqlite://data/abide.db");
+        assert_eq!(
+            config.base_url("127.0.0.1:8080".parse().unwrap()),
+            "http://127.0.0.1:8080"
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! The `abide` binary: the command line over the other crates. It reads the
+//! configuration, sets up logging and runs one command: `serve`, `migrate`,
+//! `settings`, `config`.
+
+mod config;
+mod logging;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// Abide: devotional journeys, scripture-aware, self-hosted.
+#[derive(Debug, Parser)]
+#[command(name = "abide", version, about)]
+struct Cli {
+    /// Configuration file (TOML). Default: ./abide.toml when it exists.
+    #[arg(long, global = true, env = "ABIDE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web site (applies pending migrations first).
+    Serve(serve::ServeArgs),
+    /// Apply pending database migrations, or show where the database stands.
+    Migrate {
+        /// Only show applied and pending migrations.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Show or change the site settings kept in the database.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+    /// Work with the configuration file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SettingsCommand {
+    /// Print the site settings as JSON.
+    Show,
+    /// Change one site setting: title, tagline, description, language, time_zone.
+    Set {
+        /// The setting's name.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Print an example configuration file with every key, documented.
+    Example,
+    /// Check the configuration and print it as it will be used.
+    Check,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            // One line, the whole chain of causes, no backtrace.
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config_file = cli
+        .config
+        .or_else(|| Some(PathBuf::from("abide.toml")).filter(|p| p.is_file()));
+    if let Command::Config(ConfigCommand::Example) = cli.command {
+        print!("{}", Config::example());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let config = Config::load(config_file.as_deref())?;
+    logging::init(&config.log)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(config, args).await,
+            Command::Migrate { status } => migrate(&config, status).await,
+            Command::Settings(command) => settings(&config, command).await,
+            Command::Config(ConfigCommand::Check) => {
+                println!("{}", serde_json::to_string_pretty(&config)?);
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Config(ConfigCommand::Example) => unreachable!("handled above"),
+        }
+    })
+}
+
+async fn migrate(config: &Config, status_only: bool) -> anyhow::Result<ExitCode> {
+    let store = serve::open_store(config).await?;
+    if !status_only {
+        let applied = store.migrate().await?;
+        println!("applied {} migration(s)", applied.len());
+    }
+    let status = store.migration_status().await?;
+    println!(
+        "database: {} ({}); schema at version {}; {} pending",
+        store.backend().name(),
+        abide_store::redact_url(&config.database_url()),
+        status.applied.last().copied().unwrap_or(0),
+        status.pending.len()
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn settings(config: &Config, command: SettingsCommand) -> anyhow::Result<ExitCode> {
+    let store = serve::open_store(config).await?;
+    store.migrate().await?;
+    let mut site = store.site_settings().await?;
+    match command {
+        SettingsCommand::Show => println!("{}", serde_json::to_string_pretty(&site)?),
+        SettingsCommand::Set { key, value } => {
+            let field = match key.as_str() {
+                "title" => &mut site.title,
+                "tagline" => &mut site.tagline,
+                "description" => &mut site.description,
+                "language" => &mut site.language,
+                "time_zone" => &mut site.time_zone,
+                other => anyhow::bail!(
+                    "unknown setting {other:?}: expected title, tagline, description, language or time_zone"
+                ),
+            };
+            *field = value;
+            if key == "time_zone" {
+                jiff::tz::TimeZone::get(&site.time_zone).map_err(|_| {
+                    anyhow::anyhow!(
+                        "unknown time zone {:?}: use an IANA name like Europe/London",
+                        site.time_zone
+                    )
+                })?;
+            }
+            store.set_site_settings(&site).await?;
+            println!("{key} = {:?}", serde_json::to_value(&site)?[&key]);
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

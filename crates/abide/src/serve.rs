@@ -1,0 +1,159 @@
+//! `abide serve`: the web site, until SIGINT or SIGTERM.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use abide_store::{SiteSettings, Store, StoreOptions};
+use abide_web::{AppState, Theme, WebConfig};
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on (overrides server.addr); port 0 picks a free one.
+    #[arg(long, value_name = "HOST:PORT")]
+    addr: Option<String>,
+    /// Data folder (overrides data_dir).
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Show the demo site: a fresh SQLite database (in a temporary folder unless
+    /// --data is given) with the demo's settings.
+    #[arg(long)]
+    demo: bool,
+}
+
+/// Opens the configured database, with one clear error when it cannot.
+pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let options = StoreOptions {
+        max_connections: config.database.max_connections,
+        connect_timeout: Duration::from_secs(config.database.connect_timeout_secs.max(1)),
+    };
+    Ok(Store::connect(&config.database_url(), &options).await?)
+}
+
+pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if let Some(addr) = args.addr {
+        config.server.addr = addr;
+    }
+    // The demo always runs on a fresh SQLite database of its own.
+    let mut _demo_dir = None;
+    if args.demo {
+        config.database.url = String::new();
+        config.data_dir = match args.data {
+            Some(dir) => dir,
+            None => {
+                let dir = tempfile::Builder::new().prefix("abide-demo-").tempdir()?;
+                let path = dir.path().to_owned();
+                _demo_dir = Some(dir);
+                path
+            }
+        };
+    } else if let Some(data) = args.data {
+        config.data_dir = data;
+    }
+    let addr = config.socket_addr()?;
+    // Bind first: a taken port is reported before anything else happens.
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let bound = listener.local_addr()?;
+
+    let store = open_store(&config).await?;
+    let applied = store.migrate().await?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "migrations applied");
+    }
+    if args.demo {
+        seed_demo(&store).await?;
+    }
+    let theme_dir =
+        Some(PathBuf::from(&config.server.theme_dir)).filter(|d| !d.as_os_str().is_empty());
+    let theme = Theme::load(theme_dir.as_deref())?;
+
+    let web = WebConfig {
+        base_url: config.base_url(bound),
+        request_timeout: config.request_timeout(),
+        max_body_bytes: config.server.max_body_bytes,
+    };
+    let title = store.site_settings().await?.title;
+    let state = AppState::new(store.clone(), theme, web);
+
+    let shutdown = CancellationToken::new();
+    tokio::spawn(watch_signals(shutdown.clone()));
+    // The one line a person starting the site looks for.
+    println!(
+        "{title} is running at http://{bound}/ (database: {})",
+        store.backend().name()
+    );
+    if let Some(dir) = &_demo_dir {
+        println!("demo data in {} (removed on exit)", dir.path().display());
+    }
+    tracing::info!(addr = %bound, database = store.backend().name(), "serving");
+
+    let stopping = shutdown.clone();
+    let server = tokio::spawn(abide_web::serve(listener, state, async move {
+        stopping.cancelled().await;
+    }));
+    shutdown.cancelled().await;
+    let grace = Duration::from_secs(config.server.shutdown_grace_secs);
+    match tokio::time::timeout(grace, server).await {
+        Ok(result) => result.context("the server task failed")??,
+        Err(_) => tracing::warn!(
+            ?grace,
+            "requests still running after the grace period; stopping anyway"
+        ),
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn watch_signals(shutdown: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("SIGINT: shutting down"),
+        () = term => tracing::info!("SIGTERM: shutting down"),
+    }
+    shutdown.cancel();
+}
+
+/// The demo's site settings, unless some were set already.
+async fn seed_demo(store: &Store) -> anyhow::Result<()> {
+    if store
+        .setting::<serde_json::Value>(SiteSettings::KEY)
+        .await?
+        .is_some()
+    {
+        return Ok(());
+    }
+    store
+        .set_site_settings(&SiteSettings {
+            title: "Still Waters".into(),
+            tagline: "Daily devotional journeys through scripture".into(),
+            description: "A small community reading the Bible together, one day at a time: \
+                          a key verse each morning, a reflection, a practice to try and a \
+                          question to carry through the day."
+                .into(),
+            ..SiteSettings::default()
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Tests of the `abide` binary as a person or a supervisor runs it: real
+//! processes, real sockets, real databases, a real browser.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
+
+mod browser;
+mod cli;
+mod serve;
+mod util;

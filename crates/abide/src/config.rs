@@ -40,7 +40,7 @@ pub(crate) struct ServerConfig {
     #[doku(example = "127.0.0.1:8080")]
     pub(crate) addr: String,
     /// The site's public URL, used in links that leave the site (feeds, emails,
-    /// link previews). Empty: http://<addr>. Env: ABIDE_SERVER_BASE_URL.
+    /// link previews). Empty: http://ADDR. Env: ABIDE_SERVER_BASE_URL.
     #[doku(example = "")]
     pub(crate) base_url: String,
     /// Folder of a theme that overrides the default one file by file
@@ -66,7 +66,7 @@ pub(crate) struct ServerConfig {
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct DatabaseConfig {
     /// sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB. Empty: the SQLite
-    /// file <data_dir>/abide.db. Env: ABIDE_DATABASE_URL.
+    /// file DATA_DIR/abide.db. Env: ABIDE_DATABASE_URL.
     #[doku(example = "")]
     pub(crate) url: String,
     /// Most connections in the pool. Env: ABIDE_DATABASE_MAX_CONNECTIONS.

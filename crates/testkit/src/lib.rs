@@ -4,7 +4,7 @@
 //! ([`Mailbox`]) and drives headless Chromium ([`Browser`]).
 //!
 //! The components are started by `scripts/test`, which passes their addresses in
-//! environment variables (see [`env`]). A test whose component is missing fails
+//! environment variables (see [`mod@env`]). A test whose component is missing fails
 //! with a message naming it and the way to start it; it never skips.
 //!
 //! [`store_test!`] writes a store test once and runs it on both engines.

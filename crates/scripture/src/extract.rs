@@ -424,10 +424,15 @@ impl<'t> Parser<'t> {
 
     fn point(&self, i: usize) -> Option<(Point, usize)> {
         let (n, j) = number(self.bytes, i)?;
-        if let Some(b':' | b'.') = self.bytes.get(j)
-            && let Some((m, k)) = number(self.bytes, j + 1)
+        if let Some(&sep @ (b':' | b'.')) = self.bytes.get(j)
+            && self.bytes.get(j + 1).is_some_and(u8::is_ascii_digit)
         {
-            return Some((Point::Cv(n, m), k));
+            return match number(self.bytes, j + 1) {
+                Some((m, k)) => Some((Point::Cv(n, m), k)),
+                // "Romans 8:2800" is no reference; "Romans 8.2000 people" ends at 8.
+                None if sep == b':' => None,
+                None => Some((Point::N(n), j)),
+            };
         }
         Some((Point::N(n), j))
     }
@@ -606,11 +611,17 @@ impl<'t> Parser<'t> {
         Some(())
     }
 
-    /// Only spaces and one comma between the last item and `i`.
+    /// Only spaces, a comma or `and` between the last item and `i`
+    /// (`John 3, verse 16`, `John 3 and verse 16`).
     fn between_is_plain(&self, i: usize) -> bool {
-        let gap = &self.bytes[self.cur.min(i)..i];
-        gap.iter().filter(|&&b| b == b',').count() <= 1
-            && gap.iter().all(|&b| b == b',' || b.is_ascii_whitespace())
+        let mut j = skip_ws(self.bytes, self.cur.min(i));
+        if self.bytes.get(j) == Some(&b',') {
+            j = skip_ws(self.bytes, j + 1);
+        }
+        if let Some(end) = word_at(self.text, j, "and") {
+            j = skip_ws(self.bytes, end);
+        }
+        j == i
     }
 
     /// Reads the references that continue a citation.

@@ -29,3 +29,13 @@ fn check(name: &str) {
 fn forms() {
     check("forms.tsv");
 }
+
+#[test]
+fn names() {
+    check("names.tsv");
+}
+
+#[test]
+fn validity_and_prose_words() {
+    check("validity.tsv");
+}

@@ -641,6 +641,20 @@ impl<'t> Parser<'t> {
                 if self.mode == Mode::Prose && bm.weak {
                     return;
                 }
+                let after = self.after_book_name(bm.end);
+                if self.mode == Mode::Single
+                    && !self.bytes.get(after).is_some_and(u8::is_ascii_digit)
+                {
+                    // `Genesis 1:1; Philemon`: a whole book, in a single reference only.
+                    self.items.push(Range::book(bm.book, self.v));
+                    (self.end, self.cur, self.bare_chapter) = (bm.end, bm.end, None);
+                    self.ctx = Ctx {
+                        book: bm.book,
+                        chapter: 0,
+                        level: Level::Book,
+                    };
+                    continue;
+                }
                 let before = (self.items.len(), self.ctx, self.end, self.cur, self.invalid);
                 match self.book_item(bm) {
                     Some(first) if self.prose_ok_nested(bm, first) => continue,

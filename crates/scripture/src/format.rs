@@ -60,8 +60,11 @@ fn name(book: BookId, style: Style, one: bool) -> &'static str {
 
 /// `3:16`, or `16` in a one-chapter book (`Jude 16`), or `151:3` in Psalm 151.
 fn write_verse_number(out: &mut impl Write, at: VerseRef, v: &Versification) -> fmt::Result {
-    // Psalm 151 is only ever written after its name, like a one-chapter book.
-    if is_ps151(at.book) || v.is_single_chapter(at.book) {
+    // A lone `Jude 1` means the whole book, so its first verse is `Jude 1:1`.
+    if v.is_single_chapter(at.book) && !is_ps151(at.book) && at.verse == 1 {
+        write!(out, "1:1")
+    } else if is_ps151(at.book) || v.is_single_chapter(at.book) {
+        // Psalm 151 is only ever written after its name, like a one-chapter book.
         write!(out, "{}", at.verse)
     } else {
         write!(out, "{}:{}", at.chapter, at.verse)

@@ -31,6 +31,7 @@ const classes = [
   ["'X N of ...' after a prose-word book is counting, not citing", /\b(?:Numbers|Acts|Mark|Job|Judges) \d+(?: and \d+)? of\b/],
   ["'Song N' needs a verse (JS: Song.N)", /\bSong \d+(?!:)/],
   ["JS reads a following word 'a' as a verse letter ('Jude 1 a little' -> Jude.1.1)", /\d a\b/],
+  ["JS reads 'first. John' across a sentence end as 1 John", /\bfirst\. (?:John|Corinthians|Kings|Samuel|Peter|Timothy|Thessalonians|Chronicles)\b/i],
   ["3 John 15 does not exist in KJV versification (JS default: 15 verses)", /\b3 John 15\b/],
 ];
 // Expands a comma-joined OSIS list into the set of verses it covers.

@@ -17,6 +17,7 @@ use crate::text::{
 use crate::verse::{Range, VerseRef};
 use std::fmt;
 use std::ops;
+use std::sync::LazyLock;
 
 /// One citation found in text: a book reference and the references that
 /// continue it (`John 3:16, 18; 4:2; Rom 8:28` is one citation of four
@@ -150,10 +151,7 @@ impl<'t> Extractor<'t> {
         }
         let bytes = self.text.as_bytes();
         let mut from = self.pos + 1;
-        while let Some(i) = bytes
-            .get(from..)
-            .and_then(|rest| memchr::memmem::find(rest, b"ook of"))
-        {
+        while let Some(i) = bytes.get(from..).and_then(|rest| OOK_OF.find(rest)) {
             let b = from + i - 1;
             if matches!(bytes[b], b'b' | b'B') {
                 self.book_of = Some(b);
@@ -301,20 +299,21 @@ impl<'t> Iterator for Extractor<'t> {
 
 impl std::iter::FusedIterator for Extractor<'_> {}
 
-/// Joins ranges that follow each other (`John 3:16, 17` → `John 3:16-17`).
-fn merge(items: Vec<Range>) -> Vec<Range> {
+/// Joins ranges that follow each other (`John 3:16, 17` → `John 3:16-17`), in place.
+fn merge(mut items: Vec<Range>) -> Vec<Range> {
     let v = Versification::kjv();
-    let mut out: Vec<Range> = Vec::with_capacity(items.len());
-    for r in items {
-        if let Some(last) = out.last_mut()
-            && last.end.next(v) == Some(r.start)
-        {
-            last.end = r.end;
-            continue;
+    let mut kept = 0;
+    for i in 0..items.len() {
+        let r = items[i];
+        if kept > 0 && items[kept - 1].end.next(v) == Some(r.start) {
+            items[kept - 1].end = r.end;
+        } else {
+            items[kept] = r;
+            kept += 1;
         }
-        out.push(r);
     }
-    out
+    items.truncate(kept);
+    items
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -368,6 +367,10 @@ fn number(bytes: &[u8], i: usize) -> Option<(u16, usize)> {
     }
     (j > i).then_some((n, j))
 }
+
+/// Finds "ook of" (the "b" may be either case; checked by the caller).
+static OOK_OF: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"ook of"));
 
 const VERSE_WORDS: [&str; 7] = ["verses", "verse", "vv", "vss", "vs", "ver", "v"];
 const CHAPTER_WORDS: [&str; 5] = ["chapters", "chapter", "chap", "chs", "ch"];
@@ -440,6 +443,11 @@ impl<'t> Parser<'t> {
     /// A keyword from `words` at `i`, with its optional period and the spaces
     /// after it; returns where the number should start.
     fn keyword(&self, i: usize, words: &[&str]) -> Option<usize> {
+        // All words of a list share their first letter: a cheap early no.
+        let first = self.bytes.get(i)?.to_ascii_lowercase();
+        if words.first().is_none_or(|w| w.as_bytes()[0] != first) {
+            return None;
+        }
         let end = words.iter().find_map(|w| word_at(self.text, i, w))?;
         let mut j = end;
         if self.bytes.get(j) == Some(&b'.') {
@@ -458,7 +466,7 @@ impl<'t> Parser<'t> {
         loop {
             match self.bytes.get(j) {
                 Some(b',' | b';' | b'&') => j += 1,
-                _ => match SEPARATOR_WORDS
+                Some(b'a' | b'A' | b's' | b'S' | b'c' | b'C') => match SEPARATOR_WORDS
                     .iter()
                     .find_map(|w| word_at(self.text, j, w))
                 {
@@ -470,6 +478,7 @@ impl<'t> Parser<'t> {
                     }
                     None => break,
                 },
+                _ => break,
             }
             found = true;
             j = skip_ws(self.bytes, j);

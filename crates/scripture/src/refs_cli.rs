@@ -75,7 +75,11 @@ fn write_raw_line(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let text = String::from_utf8_lossy(line);
+    // The strict check is much faster than the lossy one; most input is valid.
+    let text = match std::str::from_utf8(line) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(line),
+    };
     scratch.clear();
     write_line(&text, json, scratch);
     scratch.push('\n');

@@ -5,7 +5,7 @@
 //! (a property test checks it).
 
 use crate::canon::{BookId, Versification};
-use crate::verse::{Range, VerseRef};
+use crate::verse::{Precision, Range, VerseRef};
 use std::fmt::{self, Write};
 
 /// How book names are written.
@@ -19,29 +19,6 @@ pub enum Style {
 }
 
 const DASH: char = '–';
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Precision {
-    Book,
-    Chapter,
-    Verse,
-}
-
-fn precision(r: Range, v: &Versification) -> Precision {
-    let starts_chapter = r.start.verse == 1;
-    let ends_chapter = v.verse_count(r.end.book, r.end.chapter) == Some(r.end.verse);
-    if starts_chapter
-        && ends_chapter
-        && r.start.chapter == v.first_chapter(r.start.book)
-        && r.end.chapter == v.last_chapter(r.end.book)
-    {
-        Precision::Book
-    } else if starts_chapter && ends_chapter {
-        Precision::Chapter
-    } else {
-        Precision::Verse
-    }
-}
 
 fn is_ps151(book: BookId) -> bool {
     book.osis() == "Ps151"
@@ -100,7 +77,7 @@ fn write_start(
 /// Writes `r` on its own, with its book name.
 fn write_one(out: &mut impl Write, r: Range, style: Style) -> fmt::Result {
     let v = Versification::kjv();
-    let p = precision(r, v);
+    let p = r.precision(v);
     let (s, e) = (r.start, r.end);
     let same_book = s.book == e.book;
     match p {
@@ -179,7 +156,7 @@ fn write_list(out: &mut impl Write, ranges: &[Range], style: Style) -> fmt::Resu
     // What the parser will assume for a bare number: (book, chapter, verse level?).
     let mut ctx: Option<(BookId, u16, bool)> = None;
     for (i, &r) in ranges.iter().enumerate() {
-        let p = precision(r, v);
+        let p = r.precision(v);
         let (s, e) = (r.start, r.end);
         let continued = match ctx {
             Some((book, chapter, verse_level))

@@ -59,7 +59,7 @@ const N: [&str; 4] = ["", "", "", ""];
 
 #[rustfmt::skip]
 static NAMES: &[NameRow] = &[
-    ("genesis|gen|gn|ge|gen", "Gen", N, 0),
+    ("genesis|gen|gn|ge", "Gen", N, 0),
     ("exodus|exod|exo|exd", "Exod", N, 0),
     ("ex", "Exod", N, PROSE),
     ("leviticus|lev|lv|levit", "Lev", N, 0),
@@ -76,7 +76,7 @@ static NAMES: &[NameRow] = &[
     ("esther|esth|est", "Esth", N, 0),
     ("job|jb", "Job", N, PROSE),
     ("psalms|psalm|ps|psa|pss|psm|pslm|psalam|pslams|psalmes", "Ps", N, 0),
-    ("proverbs|proverb|prov|prv|prov", "Prov", N, PROSE),
+    ("proverbs|proverb|prov|prv", "Prov", N, PROSE),
     ("ecclesiastes|eccl|eccles|ecc|eccle|qoheleth|qohelet|qoh|ecclesiates", "Eccl", N, 0),
     ("song of songs|song of solomon|song of sol|songs of solomon|canticles|canticle of canticles|cant|canticle", "Song", N, 0),
     ("song|songs|sos", "Song", N, PROSE | NEEDS_VERSE),
@@ -95,11 +95,11 @@ static NAMES: &[NameRow] = &[
     ("habakkuk|hab|habakuk|habbakuk|habbakkuk", "Hab", N, 0),
     ("zephaniah|zeph|zep", "Zeph", N, 0),
     ("haggai|hag|hagai", "Hag", N, 0),
-    ("zechariah|zech|zec|zechariah|zachariah", "Zech", N, 0),
+    ("zechariah|zech|zec|zachariah", "Zech", N, 0),
     ("malachi|mal", "Mal", N, 0),
     ("matthew|matt|mat|mt|mathew|matth", "Matt", N, 0),
     ("mark", "Mark", N, PROSE),
-    ("mrk|mk|mrk", "Mark", N, 0),
+    ("mrk|mk", "Mark", N, 0),
     ("luke|luk|lk", "Luke", N, 0),
     ("john|jn|jhn|joh", "John", ["1John", "2John", "3John", ""], 0),
     ("acts|acts of the apostles", "Acts", N, PROSE),

@@ -8,31 +8,10 @@
 
 use crate::canon::{BookId, Versification};
 use crate::error::OsisError;
-use crate::verse::{Range, VerseRef};
+use crate::verse::{Precision, Range, VerseRef};
 use std::fmt::{self, Write};
 
 /// How much of a range's ends can be left out.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Precision {
-    Book,
-    Chapter,
-    Verse,
-}
-
-fn precision(range: Range, v: &Versification) -> Precision {
-    let (s, e) = (range.start, range.end);
-    let starts_book = s.chapter == v.first_chapter(s.book) && s.verse == 1;
-    let ends_chapter = v.verse_count(e.book, e.chapter) == Some(e.verse);
-    let ends_book = ends_chapter && e.chapter == v.last_chapter(e.book);
-    if starts_book && ends_book {
-        Precision::Book
-    } else if s.verse == 1 && ends_chapter {
-        Precision::Chapter
-    } else {
-        Precision::Verse
-    }
-}
-
 fn write_end(out: &mut impl Write, verse: VerseRef, precision: Precision) -> fmt::Result {
     match precision {
         Precision::Book => out.write_str(verse.book.osis()),
@@ -43,7 +22,7 @@ fn write_end(out: &mut impl Write, verse: VerseRef, precision: Precision) -> fmt
 
 /// Writes `range` as OSIS in its shortest form.
 pub(crate) fn write_range(out: &mut impl Write, range: Range, v: &Versification) -> fmt::Result {
-    let p = precision(range, v);
+    let p = range.precision(v);
     write_end(out, range.start, p)?;
     let same = match p {
         Precision::Book => range.start.book == range.end.book,

@@ -158,6 +158,35 @@ impl Range {
     }
 }
 
+/// How coarsely a range can be named: whole books, whole chapters, or verses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Precision {
+    Book,
+    Chapter,
+    Verse,
+}
+
+impl Range {
+    /// Whether the range covers whole books (`Gen`), whole chapters
+    /// (`Luke 15`) or must be named by its verses.
+    pub(crate) fn precision(self, v: &Versification) -> Precision {
+        let (s, e) = (self.start, self.end);
+        let starts_chapter = s.verse == 1;
+        let ends_chapter = v.verse_count(e.book, e.chapter) == Some(e.verse);
+        if starts_chapter
+            && ends_chapter
+            && s.chapter == v.first_chapter(s.book)
+            && e.chapter == v.last_chapter(e.book)
+        {
+            Precision::Book
+        } else if starts_chapter && ends_chapter {
+            Precision::Chapter
+        } else {
+            Precision::Verse
+        }
+    }
+}
+
 impl From<Range> for (u32, u32) {
     fn from(range: Range) -> Self {
         range.keys()

@@ -1,6 +1,6 @@
 //! The `abide` binary: the command line over the other crates. It reads the
 //! configuration, sets up logging and runs one command: `serve`, `migrate`,
-//! `settings`, `config`.
+//! `settings`, `config`, `refs`.
 
 mod config;
 mod logging;
@@ -41,6 +41,14 @@ enum Command {
     /// Work with the configuration file.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Find scripture references in text: reads stdin, prints one line per input
+    /// line with the OSIS references found in it, comma-joined (empty when none).
+    Refs {
+        /// Print, per line, a JSON array with each citation's byte span, text,
+        /// OSIS and verse ranges.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,9 +88,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config_file = cli
         .config
         .or_else(|| Some(PathBuf::from("abide.toml")).filter(|p| p.is_file()));
-    if let Command::Config(ConfigCommand::Example) = cli.command {
-        print!("{}", Config::example());
-        return Ok(ExitCode::SUCCESS);
+    // Commands that need neither the configuration nor a runtime: a broken
+    // configuration file must not stop a text filter.
+    match cli.command {
+        Command::Config(ConfigCommand::Example) => {
+            print!("{}", Config::example());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Refs { json } => return refs(json),
+        _ => {}
     }
     let config = Config::load(config_file.as_deref())?;
     logging::init(&config.log)?;
@@ -98,9 +112,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&config)?);
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Config(ConfigCommand::Example) => unreachable!("handled above"),
+            Command::Config(ConfigCommand::Example) | Command::Refs { .. } => {
+                unreachable!("handled above")
+            }
         }
     })
+}
+
+fn refs(json: bool) -> anyhow::Result<ExitCode> {
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::stdout().lock();
+    match abide_scripture::refs_cli::run(stdin, stdout, json) {
+        // A reader that stops early (`abide refs | head`) is a normal end.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        result => {
+            result.map_err(|e| anyhow::anyhow!("refs: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 async fn migrate(config: &Config, status_only: bool) -> anyhow::Result<ExitCode> {

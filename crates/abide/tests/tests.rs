@@ -7,5 +7,6 @@
 
 mod browser;
 mod cli;
+mod refs;
 mod serve;
 mod util;

@@ -1,4 +1,98 @@
 //! Scripture as data: the canon and its versification, the reference parser and
 //! extractor, OSIS ids and human formatting, and (later) translations and passage
 //! lookup. This crate knows nothing of HTTP, databases or mail.
+//!
+//! Main types: [`BookId`] and [`Book`] (the canon), [`Versification`] (chapter
+//! and verse counts), [`VerseRef`] (one verse, with a `BBCCCVVV` integer
+//! [key](VerseRef::key)), [`Range`] (a closed interval of verses) and
+//! [`Citation`] (what [`extract`] finds in text).
+//!
+//! ```
+//! use abide_scripture::{extract, format_range, Style};
+//!
+//! let text = "Then, Revelation 3:20: he knocks. He spoke to Laodicea (v. 17). \
+//!             See Genesis 21:16-19; Luke 15 and 1 Kings 19:12.";
+//! let found: Vec<String> = extract(text).iter().map(|c| c.osis()).collect();
+//! assert_eq!(
+//!     found,
+//!     ["Rev.3.20", "Rev.3.17", "Gen.21.16-Gen.21.19,Luke.15,1Kgs.19.12"]
+//! );
+//!
+//! let citation = &extract(text)[2];
+//! assert_eq!(citation.text, "Genesis 21:16-19; Luke 15 and 1 Kings 19:12");
+//! assert_eq!(citation.ranges[0].keys(), (1_021_016, 1_021_019));
+//! assert_eq!(format_range(citation.ranges[0], Style::Short), "Gen 21:16–19");
+//! ```
+//!
+//! # What is a citation
+//!
+//! [`extract`] finds a book name followed by a chapter, and reads on:
+//!
+//! - verses `John 3:16`, `John 3.16`, letters dropped (`John 3:16a`);
+//! - ranges with `-`, `–`, `—`, `to`, `through`: `John 3:16-18`,
+//!   `John 3:16–4:2`, `Genesis 1:1-Exodus 2:3`, chapters `Isaiah 40-55`;
+//! - `f`/`ff` to the end of the chapter (`Acts 2:38ff`), or of the book after a
+//!   chapter;
+//! - sequences joined by `,` `;` `&` `and` `see` `cf.` `also`:
+//!   `John 3:16, 18; 4:2; Rom 8:28`. A bare number continues at the level of
+//!   the reference before it: after a verse it is a verse, after a chapter a
+//!   chapter (`Luke 15, 16` are chapters, `John 3:16, 18` verses);
+//! - `verse 16`, `v. 17`, `vv. 17-19`, `chapter 5`, `ch. 5`: after a chapter
+//!   they narrow it (`John 3 verse 16`), elsewhere — even with prose between —
+//!   they are resolved against the previous citation of the same text
+//!   (`Revelation 3:20 … (v. 17)` is `Rev.3.17`);
+//! - `Ps 3 title` (verse 1, as the JavaScript parser reads it);
+//! - one-chapter books: `Jude 5` is Jude 1:5, `Jude 1` the whole book;
+//! - whole books only as `the book of Ruth` (the bare word is too often a
+//!   name: "James flips that");
+//! - `Psalm 151` is the book of that name, not a 151st psalm.
+//!
+//! Chapters and verses are checked against the [`Versification`]: `John 22:1`
+//! and `Ps 152` are not citations, while a range that runs past a chapter's
+//! or book's end is clamped to it (`Ps 119:170-180` is `Ps.119.170-Ps.119.176`).
+//!
+//! # Words that are also book names
+//!
+//! Some names are ordinary words or names of people: "Mark my words", "Job
+//! hunting", "acts of kindness", "Numbers 4 and 5 of the list", "Song 3" in a
+//! playlist. The extractor's rules:
+//!
+//! 1. A book name alone is never a citation (except after "book of").
+//! 2. `Song`, `Songs` and `SoS` need chapter *and* verse (`Song 2:4`); the
+//!    full `Song of Songs 3` / `Song of Solomon 3` need only a chapter.
+//! 3. Names that are English words — Mark, Job, Acts, Numbers, Judges,
+//!    Lamentations, Revelation(s), Proverbs, Ex, Wisdom, Sir, Bar — and the
+//!    lower-case abbreviations gal, col, mat, hag, nah, lam, tit, pet, rev,
+//!    dan, jon, ruth, job:
+//!    - written in lower case they need chapter and verse (`acts 2:38`, not
+//!      `acts 2`);
+//!    - with only a chapter they are not a citation when `of` follows
+//!      ("Numbers 4 and 5 of the list", "Acts 2 of the play").
+//! 4. A lower-case name of one or two letters (`ex`, `ph`, `jn`) never counts
+//!    ("pH 7.4").
+//! 5. A number must end where a word ends: `Luke 15th` and `Mark 2pm` are
+//!    not citations.
+//!
+//! [`parse`], which reads a string that is known to be one reference (a
+//! search box), applies none of these rules: `parse("Song 3")` is `Song.3`.
+//!
+//! `crates/scripture/DIFFERENCES.md` lists where the output differs from the
+//! JavaScript bible-passage-reference-parser and why.
 #![deny(missing_docs)]
+
+mod canon;
+mod error;
+mod extract;
+mod format;
+mod names;
+mod osis;
+pub mod refs_cli;
+mod text;
+mod verse;
+
+pub use canon::{Book, BookId, Testament, Versification};
+pub use error::{OsisError, ParseError};
+pub use extract::{Citation, Extractor, extract, parse};
+pub use format::{Style, format_range, format_ranges};
+pub use osis::{parse_osis, parse_osis_range, to_osis};
+pub use verse::{Range, VerseRef};

@@ -1,0 +1,34 @@
+//! Arbitrary bytes, read as UTF-8 text (lossily), through the extractor and
+//! the `abide refs` line contract: no panic, spans on char boundaries and
+//! matching the text, valid ranges, OSIS that parses back to the same ranges.
+//!
+//! ```sh
+//! cargo +nightly fuzz run extract   # from crates/scripture
+//! ```
+//! The same properties run on stable in `tests/robustness.rs`.
+#![no_main]
+
+use abide_scripture::{Versification, extract, parse, parse_osis, refs_cli};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let v = Versification::kjv();
+    let mut last_end = 0;
+    for c in extract(&text) {
+        assert!(text.is_char_boundary(c.span.start) && text.is_char_boundary(c.span.end));
+        assert!(c.span.start >= last_end);
+        last_end = c.span.end;
+        assert_eq!(&text[c.span.clone()], c.text);
+        assert!(!c.ranges.is_empty());
+        for r in &c.ranges {
+            assert!(r.start <= r.end && r.is_valid(v));
+        }
+        assert_eq!(parse_osis(&c.osis()).ok(), Some(c.ranges.clone()));
+    }
+    if let Ok(c) = parse(&text) {
+        assert_eq!(parse_osis(&c.osis()).ok(), Some(c.ranges));
+    }
+    let mut out = Vec::new();
+    refs_cli::run(data, &mut out, true).expect("writing to a Vec cannot fail");
+});

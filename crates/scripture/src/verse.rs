@@ -1,0 +1,194 @@
+//! Verses as points on one line, and closed ranges of them.
+
+use crate::canon::{BookId, Versification};
+use std::fmt;
+
+/// One verse: book, chapter and verse number in the default versification.
+///
+/// Verses are ordered as they appear in the canon, and each has a compact
+/// integer [key](Self::key) with the same order, so that a passage is a closed
+/// interval of keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct VerseRef {
+    /// The book.
+    pub book: BookId,
+    /// The chapter number (1-based, as printed).
+    pub chapter: u16,
+    /// The verse number (1-based, as printed).
+    pub verse: u16,
+}
+
+impl VerseRef {
+    /// A verse reference; it is not checked against a versification (see
+    /// [`VerseRef::is_valid`]).
+    pub fn new(book: BookId, chapter: u16, verse: u16) -> Self {
+        Self {
+            book,
+            chapter,
+            verse,
+        }
+    }
+
+    /// The verse's key: `book * 1_000_000 + chapter * 1_000 + verse`
+    /// (`BBCCCVVV`), e.g. Genesis 1:1 is `1_001_001` and John 3:16 is
+    /// `43_003_016`. Keys order verses as the canon does.
+    pub fn key(self) -> u32 {
+        u32::from(self.book.number()) * 1_000_000
+            + u32::from(self.chapter) * 1_000
+            + u32::from(self.verse)
+    }
+
+    /// The verse with this key, if the key names a book and has chapter and
+    /// verse parts; the verse itself is not checked against a versification.
+    pub fn from_key(key: u32) -> Option<Self> {
+        let book = BookId::from_number(u8::try_from(key / 1_000_000).ok()?)?;
+        let chapter = u16::try_from(key / 1_000 % 1_000).ok()?;
+        let verse = u16::try_from(key % 1_000).ok()?;
+        (chapter > 0 && verse > 0).then_some(Self::new(book, chapter, verse))
+    }
+
+    /// Whether this verse exists in `versification`.
+    pub fn is_valid(self, versification: &Versification) -> bool {
+        self.verse >= 1
+            && versification
+                .verse_count(self.book, self.chapter)
+                .is_some_and(|n| self.verse <= n)
+    }
+
+    /// The verse after this one in `versification`, crossing chapter and book
+    /// boundaries, or `None` after the last verse of the last book.
+    pub fn next(self, versification: &Versification) -> Option<Self> {
+        let count = versification.verse_count(self.book, self.chapter)?;
+        if self.verse < count {
+            return Some(Self::new(self.book, self.chapter, self.verse + 1));
+        }
+        if self.chapter < versification.last_chapter(self.book) {
+            return Some(Self::new(self.book, self.chapter + 1, 1));
+        }
+        let book = BookId::from_number(self.book.number() + 1)?;
+        Some(Self::new(book, versification.first_chapter(book), 1))
+    }
+
+    /// The first verse of `chapter` of `book`.
+    pub fn chapter_start(book: BookId, chapter: u16) -> Self {
+        Self::new(book, chapter, 1)
+    }
+
+    /// The last verse of `chapter` of `book`, or `None` if there is no such
+    /// chapter.
+    pub fn chapter_end(book: BookId, chapter: u16, versification: &Versification) -> Option<Self> {
+        let verse = versification.verse_count(book, chapter)?;
+        Some(Self::new(book, chapter, verse))
+    }
+}
+
+impl fmt::Display for VerseRef {
+    /// The OSIS form, e.g. `John.3.16`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.book.osis(), self.chapter, self.verse)
+    }
+}
+
+/// A closed range of verses, `start..=end`, with `start <= end`.
+///
+/// Every citation, whatever its form (a verse, a chapter, a whole book, a
+/// cross-chapter range), becomes one or more of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Range {
+    /// The first verse.
+    pub start: VerseRef,
+    /// The last verse (inclusive).
+    pub end: VerseRef,
+}
+
+impl Range {
+    /// The range `start..=end`; returns `None` when `end` comes before `start`.
+    pub fn new(start: VerseRef, end: VerseRef) -> Option<Self> {
+        (start <= end).then_some(Self { start, end })
+    }
+
+    /// A range of one verse.
+    pub fn verse(verse: VerseRef) -> Self {
+        Self {
+            start: verse,
+            end: verse,
+        }
+    }
+
+    /// The whole of `chapter` of `book`, or `None` if it does not exist.
+    pub fn chapter(book: BookId, chapter: u16, versification: &Versification) -> Option<Self> {
+        let end = VerseRef::chapter_end(book, chapter, versification)?;
+        Some(Self {
+            start: VerseRef::chapter_start(book, chapter),
+            end,
+        })
+    }
+
+    /// The whole of `book`.
+    pub fn book(book: BookId, versification: &Versification) -> Self {
+        let first = versification.first_chapter(book);
+        let last = versification.last_chapter(book);
+        let count = versification.verse_count(book, last).unwrap_or(1);
+        Self {
+            start: VerseRef::new(book, first, 1),
+            end: VerseRef::new(book, last, count),
+        }
+    }
+
+    /// The range as a pair of verse keys `(start, end)`, a closed interval:
+    /// the form the citation index stores. Two ranges overlap when
+    /// `a.0 <= b.1 && a.1 >= b.0`.
+    pub fn keys(self) -> (u32, u32) {
+        (self.start.key(), self.end.key())
+    }
+
+    /// The range with these keys, if both are verse keys in order.
+    pub fn from_keys(start: u32, end: u32) -> Option<Self> {
+        Self::new(VerseRef::from_key(start)?, VerseRef::from_key(end)?)
+    }
+
+    /// Whether both ends exist in `versification`.
+    pub fn is_valid(self, versification: &Versification) -> bool {
+        self.start.is_valid(versification) && self.end.is_valid(versification)
+    }
+
+    /// Whether `verse` lies in this range.
+    pub fn contains(self, verse: VerseRef) -> bool {
+        self.start <= verse && verse <= self.end
+    }
+}
+
+/// How coarsely a range can be named: whole books, whole chapters, or verses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Precision {
+    Book,
+    Chapter,
+    Verse,
+}
+
+impl Range {
+    /// Whether the range covers whole books (`Gen`), whole chapters
+    /// (`Luke 15`) or must be named by its verses.
+    pub(crate) fn precision(self, v: &Versification) -> Precision {
+        let (s, e) = (self.start, self.end);
+        let starts_chapter = s.verse == 1;
+        let ends_chapter = v.verse_count(e.book, e.chapter) == Some(e.verse);
+        if starts_chapter
+            && ends_chapter
+            && s.chapter == v.first_chapter(s.book)
+            && e.chapter == v.last_chapter(e.book)
+        {
+            Precision::Book
+        } else if starts_chapter && ends_chapter {
+            Precision::Chapter
+        } else {
+            Precision::Verse
+        }
+    }
+}
+
+impl From<Range> for (u32, u32) {
+    fn from(range: Range) -> Self {
+        range.keys()
+    }
+}

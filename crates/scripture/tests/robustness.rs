@@ -1,0 +1,159 @@
+//! Property tests: the same properties as the fuzz target (fuzz/), checkable on
+//! stable Rust, plus format → parse and OSIS round trips.
+
+use abide_scripture::{
+    BookId, Range, Style, VerseRef, Versification, extract, format_range, format_ranges, parse,
+    parse_osis, refs_cli, to_osis,
+};
+use proptest::prelude::*;
+
+/// What must hold for any text: no panic (by getting here), spans on char
+/// boundaries and matching the text, valid ordered ranges, and OSIS that
+/// parses back to the same ranges.
+fn check_text(text: &str) {
+    let v = Versification::kjv();
+    let mut last_end = 0;
+    for c in extract(text) {
+        assert!(text.is_char_boundary(c.span.start) && text.is_char_boundary(c.span.end));
+        assert!(
+            c.span.start >= last_end,
+            "overlapping citations in {text:?}"
+        );
+        last_end = c.span.end;
+        assert_eq!(&text[c.span.clone()], c.text);
+        assert!(!c.ranges.is_empty());
+        for r in &c.ranges {
+            assert!(r.start <= r.end && r.is_valid(v), "{r:?} in {text:?}");
+        }
+        assert_eq!(parse_osis(&c.osis()).unwrap(), c.ranges, "{text:?}");
+    }
+}
+
+/// Pieces that citations are made of, so that random text hits the grammar.
+fn citationish() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "John", "1 John", "Ps", "Psalm", "Jude", "Song", "Numbers", "Mark", "acts", "Gen.", "Rev",
+        "I Cor", "Phlm", "book of", "v.", "vv.", "verse", "ch.", "chapter", "title", "ff", "f",
+        "a", "and", "to", "cf.", "see", " ", " ", " ", ":", ".", ",", ";", "-", "–", "—", "(", ")",
+        "0", "1", "3", "16", "150", "151", "176", "999", "1000", "\u{a0}", "é", "\n", "of",
+    ]);
+    prop::collection::vec(pieces, 0..40).prop_map(|p| p.concat())
+}
+
+fn any_range() -> impl Strategy<Value = Range> {
+    let v = Versification::kjv();
+    (
+        1u8..=84,
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+        0u8..4,
+        any::<prop::sample::Index>(),
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(move |(b, ci, vi, kind, ci2, vi2)| {
+            let book = BookId::from_number(b).unwrap();
+            let first = v.first_chapter(book);
+            let c = first + ci.index(usize::from(v.chapter_count(book))) as u16;
+            let n = v.verse_count(book, c).unwrap();
+            let start = VerseRef::new(book, c, 1 + vi.index(usize::from(n)) as u16);
+            let end = match kind {
+                0 => start,
+                1 => VerseRef::new(
+                    book,
+                    c,
+                    start.verse + vi2.index(usize::from(n - start.verse + 1)) as u16,
+                ),
+                2 => {
+                    let last = v.last_chapter(book);
+                    let c2 = c + ci2.index(usize::from(last - c + 1)) as u16;
+                    let n2 = v.verse_count(book, c2).unwrap();
+                    VerseRef::new(book, c2, 1 + vi2.index(usize::from(n2)) as u16)
+                }
+                _ => {
+                    // whole chapters
+                    let last = v.last_chapter(book);
+                    let c2 = c + ci2.index(usize::from(last - c + 1)) as u16;
+                    return Range::new(
+                        VerseRef::new(book, c, 1),
+                        VerseRef::chapter_end(book, c2, v).unwrap(),
+                    )
+                    .unwrap();
+                }
+            };
+            Range::new(start, end.max(start)).unwrap()
+        })
+}
+
+/// Joins ranges that follow each other, as the parser does.
+fn merged(ranges: &[Range]) -> Vec<Range> {
+    let v = Versification::kjv();
+    let mut out: Vec<Range> = Vec::new();
+    for &r in ranges {
+        match out.last_mut() {
+            Some(last) if last.end.next(v) == Some(r.start) => last.end = r.end,
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+proptest! {
+    // 2,000 cases each by default; `PROPTEST_CASES=200000` for a longer hunt.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+    ))]
+
+    #[test]
+    fn any_string(text in any::<String>()) {
+        check_text(&text);
+    }
+
+    #[test]
+    fn any_bytes_as_lossy_utf8(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        check_text(&String::from_utf8_lossy(&bytes));
+        let mut out = Vec::new();
+        refs_cli::run(&bytes[..], &mut out, true).unwrap();
+        let lines = bytes.split(|&b| b == b'\n').count() - usize::from(bytes.last() == Some(&b'\n'));
+        prop_assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), if bytes.is_empty() { 0 } else { lines });
+    }
+
+    #[test]
+    fn citation_like_text(text in citationish()) {
+        check_text(&text);
+        let _ = parse(&text);
+    }
+
+    #[test]
+    fn format_then_parse_gives_the_range(range in any_range()) {
+        for style in [Style::Full, Style::Short] {
+            let text = format_range(range, style);
+            let parsed = parse(&text).map(|c| c.ranges);
+            prop_assert_eq!(parsed, Ok(vec![range]), "{}", text);
+        }
+    }
+
+    #[test]
+    fn format_list_then_parse_gives_the_ranges(ranges in prop::collection::vec(any_range(), 1..6)) {
+        for style in [Style::Full, Style::Short] {
+            let text = format_ranges(&ranges, style);
+            let parsed = parse(&text).map(|c| c.ranges);
+            prop_assert_eq!(parsed, Ok(merged(&ranges)), "{}", text);
+        }
+    }
+
+    #[test]
+    fn osis_round_trip(ranges in prop::collection::vec(any_range(), 0..6)) {
+        prop_assert_eq!(parse_osis(&to_osis(&ranges)).unwrap(), ranges);
+    }
+
+    #[test]
+    fn extract_finds_formatted_citations_in_prose(range in any_range()) {
+        // In prose a formatted reference is found again, unless it is one of
+        // the forms the prose rules hold back (a bare book, "Song 3", ...).
+        let text = format!("As we read in {} this week.", format_range(range, Style::Full));
+        let found = extract(&text);
+        if let Some(c) = found.first() {
+            prop_assert_eq!(&c.ranges, &vec![range], "{}", text);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Integration tests of `abide-scripture`: one binary, one module per topic.
+#![expect(
+    clippy::unwrap_used,
+    reason = "helpers and proptest bodies are test code too; clippy.toml's allow-unwrap-in-tests covers only #[test] functions"
+)]
+
+mod api;
+mod canon;
+mod forms;
+mod refs_cli;
+mod robustness;
+mod seed;
+mod util;

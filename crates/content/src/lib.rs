@@ -1,0 +1,26 @@
+//! Abide's domain: devotional journeys made of weeks of daily entries, with their
+//! sections (reflection, Going Deeper, Application practices, Questions), tags
+//! and authors; the authoring format (a folder per journey: `journey.toml` and
+//! one Markdown file with TOML front matter per entry); validation that reports
+//! every problem with its file and line; and rendering of Markdown to HTML with
+//! every scripture citation linked and collected for the citation index.
+//!
+//! Main items: [`load_journey`] reads and validates a journey folder into a
+//! [`Journey`] (with its [`Week`]s, [`Entry`]s and [`Author`]s);
+//! [`render_markdown`] turns Markdown into [`Rendered`] HTML plus the
+//! [`FoundCitation`]s in it; [`ContentError`] is one problem at one place.
+//! This crate knows nothing of HTTP, databases or mail.
+
+mod error;
+mod load;
+mod markdown;
+mod model;
+mod slug;
+
+pub use error::{ContentError, ContentErrors};
+pub use load::{LoadOptions, load_journey};
+pub use markdown::{FoundCitation, Rendered, plain_text, render_markdown};
+pub use model::{
+    Author, CitationKind, Entry, EntryCitation, EntryKind, Journey, Practice, Tag, Visibility, Week,
+};
+pub use slug::slugify;

@@ -1,0 +1,42 @@
+use std::path::Path;
+
+use abide_content::{LoadOptions, load_journey};
+
+fn errors(name: &str) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/invalid")
+        .join(name);
+    load_journey(&dir, &LoadOptions::default())
+        .unwrap_err()
+        .0
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn every_problem_is_reported_with_file_and_line() {
+    let errors = errors("broken");
+    let expected = [
+        "day-2.md:5: key_passage \"Jhn 99:1\": \"Jhn 99:1\" names a chapter or verse that does not exist",
+        "day-3.md:6: invalid date-time",
+        "day-4.md:3: week 3 is not described in journey.toml",
+        "day-4.md:2: missing a question",
+        "day-5.md:6: unknown field `colour`",
+        "day-6.md:1: expected TOML front matter",
+        "day-7.md:5: key_passage \"Hezekiah 3:4\": ",
+        "week-2/day-8.md:1: duplicate slug \"fine\": day-1.md has it already",
+    ];
+    for want in expected {
+        assert!(
+            errors.iter().any(|e| e.starts_with(want)),
+            "missing {want:?} in:\n{}",
+            errors.join("\n")
+        );
+    }
+    assert!(
+        !errors.iter().any(|e| e.starts_with("day-1.md")),
+        "day-1 is fine:\n{}",
+        errors.join("\n")
+    );
+}

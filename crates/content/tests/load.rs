@@ -1,0 +1,174 @@
+use std::path::Path;
+
+use abide_content::{CitationKind, EntryKind, LoadOptions, Visibility, load_journey};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn options() -> LoadOptions {
+    LoadOptions {
+        time_zone: TimeZone::get("America/Chicago").unwrap(),
+        now: "2026-01-01T00:00:00Z".parse().unwrap(),
+    }
+}
+
+#[test]
+fn a_journey_folder_loads_whole() {
+    let j = load_journey(&fixture("journey"), &options()).unwrap();
+    assert_eq!(j.slug, "learning-to-wait");
+    assert_eq!(j.visibility, Visibility::Public);
+    assert_eq!(
+        j.tags.iter().map(|t| t.slug.as_str()).collect::<Vec<_>>(),
+        ["patience", "prayer"]
+    );
+    assert_eq!(j.weeks.len(), 2);
+    assert_eq!(j.weeks[0].theme, "Waiting in the Dark");
+    assert!(j.weeks[0].introduction_html.contains("<em>well</em>"));
+    assert_eq!(j.authors.len(), 2);
+
+    // Reading order: introduction, days, recap; README.md is not an entry.
+    let order: Vec<_> = j
+        .entries
+        .iter()
+        .map(|e| (e.kind, e.day, e.slug.as_str()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (EntryKind::Introduction, 0, "why-wait"),
+            (EntryKind::Day, 1, "the-long-night"),
+            (EntryKind::Day, 2, "hannahs-prayer"),
+            (EntryKind::Recap, 3, "week-one-in-review"),
+        ]
+    );
+}
+
+#[test]
+fn publish_times_follow_the_start_date_in_the_site_time_zone() {
+    let j = load_journey(&fixture("journey"), &options()).unwrap();
+    let at = |slug: &str| {
+        j.entries
+            .iter()
+            .find(|e| e.slug == slug)
+            .unwrap()
+            .publish_at
+    };
+    // 2026-03-02 00:00 in Chicago (CST, UTC-6).
+    assert_eq!(
+        at("why-wait"),
+        "2026-03-02T06:00:00Z".parse::<Timestamp>().unwrap()
+    );
+    assert_eq!(
+        at("the-long-night"),
+        "2026-03-02T06:00:00Z".parse::<Timestamp>().unwrap()
+    );
+    assert_eq!(
+        at("hannahs-prayer"),
+        "2026-03-03T06:00:00Z".parse::<Timestamp>().unwrap()
+    );
+    assert_eq!(
+        at("week-one-in-review"),
+        "2026-03-04T06:00:00Z".parse::<Timestamp>().unwrap()
+    );
+}
+
+#[test]
+fn sections_practices_and_questions() {
+    let j = load_journey(&fixture("journey"), &options()).unwrap();
+    let day1 = &j.entries[1];
+    assert_eq!(day1.key_passage.as_deref(), Some("Psalm 130:5-6"));
+    assert_eq!(day1.key_osis.as_deref(), Some("Ps.130.5-Ps.130.6"));
+    assert_eq!(
+        day1.author.as_deref(),
+        Some("ada-lin"),
+        "the journey's default author"
+    );
+    assert!(
+        day1.going_deeper_html
+            .as_deref()
+            .unwrap()
+            .contains("Lamentations 3:25-26</a>")
+    );
+    assert_eq!(day1.practices.len(), 2);
+    assert_eq!(day1.practices[0].html, "Sit in silence before God.");
+    assert_eq!(day1.practices[0].minutes, Some(5));
+    assert_eq!(day1.practices[1].minutes, None);
+    assert_eq!(
+        day1.questions,
+        ["What are you waiting for, and what might God be doing in you meanwhile?"]
+    );
+    assert!(
+        day1.summary.starts_with("The psalmist waits"),
+        "{}",
+        day1.summary
+    );
+
+    let day2 = &j.entries[2];
+    assert!(day2.members_only);
+    assert_eq!(day2.author.as_deref(), Some("sam-okafor"));
+    assert_eq!(day2.questions.len(), 2);
+}
+
+#[test]
+fn citations_are_linked_and_indexed() {
+    let j = load_journey(&fixture("journey"), &options()).unwrap();
+    let day1 = &j.entries[1];
+    let html = &day1.body_html;
+    assert!(
+        html.contains(
+            "<a class=\"ref\" href=\"/bible/Isa.40.31\" data-osis=\"Isa.40.31\">Isaiah 40:31</a>"
+        ),
+        "{html}"
+    );
+    // "v. 6" resolves against the citation before it in the text.
+    assert!(html.contains("data-osis=\"Isa.40.6\">v. 6</a>"), "{html}");
+    assert!(!html.contains("Ps.23"), "not inside code: {html}");
+
+    let key: Vec<_> = day1
+        .citations
+        .iter()
+        .filter(|c| c.kind == CitationKind::Key)
+        .collect();
+    assert_eq!(key.len(), 1);
+    assert_eq!((key[0].start, key[0].end), (19_130_005, 19_130_006));
+    let inline: Vec<_> = day1
+        .citations
+        .iter()
+        .filter(|c| c.kind == CitationKind::Inline)
+        .map(|c| c.osis.as_str())
+        .collect();
+    assert_eq!(
+        inline,
+        [
+            "Isa.40.31",
+            "Isa.40.6",
+            "Ps.23",
+            "Lam.3",
+            "Lam.3.25-Lam.3.26"
+        ]
+    );
+
+    // Spans point into the file.
+    let source = std::fs::read_to_string(fixture("journey/01-day-one.md")).unwrap();
+    let isaiah = day1
+        .citations
+        .iter()
+        .find(|c| c.osis == "Isa.40.31")
+        .unwrap();
+    assert_eq!(&source[isaiah.span.0..isaiah.span.1], "Isaiah 40:31");
+    let key_span = &source[key[0].span.0..];
+    assert!(key_span.starts_with("key_passage"), "{key_span}");
+}
+
+#[test]
+fn loading_twice_gives_the_same_journey() {
+    let a = load_journey(&fixture("journey"), &options()).unwrap();
+    let b = load_journey(&fixture("journey"), &options()).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.source_hash, b.source_hash);
+}

@@ -1,0 +1,9 @@
+//! Content tests: journey folders read from real fixture files.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on any unexpected error"
+)]
+
+mod invalid;
+mod load;
+mod properties;

@@ -14,6 +14,7 @@
 //! ([`migrate`](crate::Store::migrate)), write transactions (`BEGIN IMMEDIATE` on
 //! SQLite) and the job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
 
+mod content;
 mod db;
 mod error;
 mod jobs;
@@ -22,6 +23,10 @@ mod settings;
 mod time;
 mod worker;
 
+pub use content::{
+    AuthorView, CitingEntry, EntryCard, EntryView, ImportReport, JourneyCard, PracticeView,
+    SitemapItem, TagRef, WeekView,
+};
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff, enqueue_in};

@@ -23,11 +23,18 @@ pub struct Migration {
 }
 
 /// Every migration this binary ships, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "settings_and_jobs",
-    sql: include_str!("../migrations/0001_settings_and_jobs.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "settings_and_jobs",
+        sql: include_str!("../migrations/0001_settings_and_jobs.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "content",
+        sql: include_str!("../migrations/0002_content.sql"),
+    },
+];
 
 /// Where a database stands against [`MIGRATIONS`].
 #[derive(Debug, Clone, PartialEq, Eq)]

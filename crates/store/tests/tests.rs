@@ -4,6 +4,7 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod content;
 mod jobs;
 mod migrations;
 mod settings;

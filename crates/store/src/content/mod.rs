@@ -1,0 +1,11 @@
+//! Published content: importing journeys (one transaction, idempotent) and the
+//! read side the pages use. SQL that is more than a line lives in `sql/`.
+
+mod import;
+mod query;
+
+pub use import::ImportReport;
+pub use query::{
+    AuthorView, CitingEntry, EntryCard, EntryView, JourneyCard, PracticeView, SitemapItem, TagRef,
+    WeekView,
+};

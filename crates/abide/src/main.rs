@@ -1,8 +1,9 @@
 //! The `abide` binary: the command line over the other crates. It reads the
 //! configuration, sets up logging and runs one command: `serve`, `migrate`,
-//! `settings`, `config`, `refs`.
+//! `import`, `settings`, `config`, `refs`.
 
 mod config;
+mod import;
 mod logging;
 mod serve;
 
@@ -29,6 +30,13 @@ struct Cli {
 enum Command {
     /// Run the web site (applies pending migrations first).
     Serve(serve::ServeArgs),
+    /// Validate journey folders (DIR holds journey.toml, or sub-folders that do)
+    /// and import them in one transaction; nothing is imported when any file
+    /// has a problem.
+    Import {
+        /// The folder.
+        dir: PathBuf,
+    },
     /// Apply pending database migrations, or show where the database stands.
     Migrate {
         /// Only show applied and pending migrations.
@@ -107,6 +115,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         match cli.command {
             Command::Serve(args) => serve::run(config, args).await,
             Command::Migrate { status } => migrate(&config, status).await,
+            Command::Import { dir } => {
+                let store = serve::open_store(&config).await?;
+                store.migrate().await?;
+                let code = import::run(&store, &dir).await;
+                store.close().await;
+                code
+            }
             Command::Settings(command) => settings(&config, command).await,
             Command::Config(ConfigCommand::Check) => {
                 println!("{}", serde_json::to_string_pretty(&config)?);

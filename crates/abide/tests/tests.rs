@@ -7,6 +7,7 @@
 
 mod browser;
 mod cli;
+mod import;
 mod refs;
 mod serve;
 mod util;

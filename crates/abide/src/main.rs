@@ -63,7 +63,8 @@ enum Command {
 enum SettingsCommand {
     /// Print the site settings as JSON.
     Show,
-    /// Change one site setting: title, tagline, description, language, time_zone.
+    /// Change one site setting: title, tagline, description, language,
+    /// time_zone, or social.NAME (a link in the footer; an empty value removes it).
     Set {
         /// The setting's name.
         key: String,
@@ -171,6 +172,24 @@ async fn settings(config: &Config, command: SettingsCommand) -> anyhow::Result<E
     let mut site = store.site_settings().await?;
     match command {
         SettingsCommand::Show => println!("{}", serde_json::to_string_pretty(&site)?),
+        SettingsCommand::Set { key, value } if key.starts_with("social.") => {
+            let name = key["social.".len()..].trim().to_owned();
+            if name.is_empty() {
+                anyhow::bail!("social.NAME: give the link a name, e.g. social.Facebook");
+            }
+            if !(value.is_empty() || value.starts_with("https://") || value.starts_with("http://"))
+            {
+                anyhow::bail!("{key}: {value:?} must start with https:// or http://");
+            }
+            site.social_links
+                .retain(|l| !l.name.eq_ignore_ascii_case(&name));
+            if !value.is_empty() {
+                site.social_links
+                    .push(abide_store::SocialLink { name, url: value });
+            }
+            store.set_site_settings(&site).await?;
+            println!("{}", serde_json::to_string(&site.social_links)?);
+        }
         SettingsCommand::Set { key, value } => {
             let field = match key.as_str() {
                 "title" => &mut site.title,
@@ -179,7 +198,7 @@ async fn settings(config: &Config, command: SettingsCommand) -> anyhow::Result<E
                 "language" => &mut site.language,
                 "time_zone" => &mut site.time_zone,
                 other => anyhow::bail!(
-                    "unknown setting {other:?}: expected title, tagline, description, language or time_zone"
+                    "unknown setting {other:?}: expected title, tagline, description, language, time_zone or social.NAME"
                 ),
             };
             *field = value;

@@ -588,10 +588,13 @@ fn load_entry(
             });
         }
     }
-    let summary = fm
-        .summary
-        .clone()
-        .unwrap_or_else(|| summarize(&plain_text(reflection)));
+    // A members-only entry's text is not public, so its summary is only what the
+    // author chose to show.
+    let summary = match &fm.summary {
+        Some(summary) => summary.trim().to_owned(),
+        None if fm.members_only => String::new(),
+        None => summarize(&plain_text(reflection)),
+    };
     let mut hasher = DefaultHasher::new();
     hasher.write(text.as_bytes());
     Some(Entry {

@@ -31,6 +31,6 @@ pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff, enqueue_in};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
-pub use settings::SiteSettings;
+pub use settings::{SiteSettings, SocialLink};
 pub use time::now_ms;
 pub use worker::{Job, Worker, WorkerOptions};

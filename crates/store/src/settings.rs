@@ -22,6 +22,17 @@ pub struct SiteSettings {
     pub language: String,
     /// The IANA time zone in which the ministry's days begin and end.
     pub time_zone: String,
+    /// Links to the ministry elsewhere (Facebook, YouTube, ...), in the footer.
+    pub social_links: Vec<SocialLink>,
+}
+
+/// A link to the ministry on another site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocialLink {
+    /// What the link is called ("Facebook").
+    pub name: String,
+    /// Where it goes.
+    pub url: String,
 }
 
 impl Default for SiteSettings {
@@ -32,6 +43,7 @@ impl Default for SiteSettings {
             description: String::new(),
             language: "en".into(),
             time_zone: "UTC".into(),
+            social_links: Vec::new(),
         }
     }
 }

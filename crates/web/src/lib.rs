@@ -7,6 +7,7 @@
 //! Handlers are thin: extract, authorise, call the store or the domain, render.
 
 mod error;
+mod filters;
 mod handlers;
 mod middleware;
 mod router;

@@ -14,6 +14,7 @@ pub(crate) async fn error_pages(
     request: Request,
     next: Next,
 ) -> Response {
+    let request_path = request.uri().path().to_owned();
     let response = next.run(request).await;
     if response.extensions().get::<ErrorPage>().is_none() {
         return response;
@@ -29,7 +30,7 @@ pub(crate) async fn error_pages(
             "The page could not be shown just now. Please try again in a moment.",
         ),
     };
-    let ctx = context! { status => status.as_u16(), heading, message };
+    let ctx = context! { status => status.as_u16(), heading, message, path => request_path };
     let body = match state.page("error.html", ctx).await {
         Ok(html) => html,
         Err(e) => {

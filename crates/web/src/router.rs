@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
-use crate::handlers::{assets, health, home};
+use crate::handlers::{assets, entries, feeds, health, home, journeys, tags};
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::state::AppState;
 
@@ -22,6 +22,17 @@ pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
     let routes = Router::new()
         .route("/", get(home::show))
+        .route("/journeys", get(journeys::index))
+        .route("/journeys/{journey}", get(journeys::show))
+        .route("/journeys/{journey}/{entry}", get(entries::show))
+        .route("/tags", get(tags::index))
+        .route("/tags/{tag}", get(tags::show))
+        .route("/authors/{author}", get(tags::author))
+        .route("/feed.xml", get(feeds::rss))
+        .route("/atom.xml", get(feeds::atom))
+        .route("/feed.json", get(feeds::json_feed))
+        .route("/sitemap.xml", get(feeds::sitemap))
+        .route("/robots.txt", get(feeds::robots))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{*path}", get(assets::show))

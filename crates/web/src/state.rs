@@ -73,6 +73,11 @@ impl AppState {
     /// Renders a page of the theme: `ctx` plus what every page gets (`site`,
     /// `year`, `base_url`).
     pub(crate) async fn page(&self, template: &str, ctx: Value) -> Result<Html<String>, AppError> {
+        Ok(Html(self.render(template, ctx).await?))
+    }
+
+    /// Renders any template of the theme (pages, feeds) with the common context.
+    pub(crate) async fn render(&self, template: &str, ctx: Value) -> Result<String, AppError> {
         let site = self.store().site_settings().await?;
         let ctx = context! {
             site => Serde(site),
@@ -80,6 +85,11 @@ impl AppState {
             base_url => self.config().base_url.as_str(),
             ..ctx
         };
-        Ok(Html(self.theme().render(template, ctx)?))
+        Ok(self.theme().render(template, ctx)?)
     }
+}
+
+/// The current instant in milliseconds: what "published" is measured against.
+pub(crate) fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
 }

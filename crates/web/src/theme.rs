@@ -219,6 +219,23 @@ impl Theme {
                 Ok(minijinja::Value::from_safe_string(url))
             },
         );
+        // Escape what HTML needs escaped, but leave `/` alone: MiniJinja's default
+        // writes it as `&#x2f;`, which is valid but makes every URL unreadable.
+        env.set_formatter(|out, state, value| match value.as_str() {
+            Some(text)
+                if !value.is_safe() && *state.auto_escape() == minijinja::AutoEscape::Html =>
+            {
+                out.write_str(&crate::filters::escape_html(text))
+                    .map_err(|e| {
+                        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+                    })
+            }
+            _ => minijinja::escape_formatter(out, state, value),
+        });
+        env.add_filter("date", crate::filters::date);
+        env.add_filter("shortdate", crate::filters::shortdate);
+        env.add_filter("isodate", crate::filters::isodate);
+        env.add_filter("rfc2822", crate::filters::rfc2822);
         // Parse every template now (includes and blocks resolve at render time).
         for name in names {
             env.get_template(&name)

@@ -5,5 +5,6 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod content;
 mod pages;
 mod util;

@@ -1,13 +1,39 @@
 use axum::extract::State;
 use axum::response::Html;
 use minijinja::context;
+use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, now_ms};
 
-/// `GET /`: the site's front page.
+/// `GET /`: today's reading, the current journey, the latest entries.
 pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    state.page("home.html", context! {}).await
+    let now = now_ms();
+    let store = state.store();
+    let today = store.todays_entry(now).await?;
+    let journey = match &today {
+        Some(entry) => store.journey(&entry.journey_slug, now).await?,
+        None => None,
+    };
+    let latest = store.latest_entries(now, 7).await?;
+    let latest: Vec<_> = latest
+        .into_iter()
+        .filter(|e| today.as_ref().is_none_or(|t| t.id != e.id))
+        .take(6)
+        .collect();
+    let journeys = store.journeys(now).await?;
+    state
+        .page(
+            "home.html",
+            context! {
+                path => "/",
+                today => Serde(today),
+                journey => Serde(journey),
+                latest => Serde(latest),
+                journeys => Serde(journeys),
+            },
+        )
+        .await
 }
 
 /// Any address that no route claims.

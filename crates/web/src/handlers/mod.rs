@@ -1,5 +1,9 @@
 //! One module per resource.
 
 pub(crate) mod assets;
+pub(crate) mod entries;
+pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod home;
+pub(crate) mod journeys;
+pub(crate) mod tags;

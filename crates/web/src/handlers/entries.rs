@@ -1,0 +1,40 @@
+use axum::extract::{Path, State};
+use axum::response::Html;
+use minijinja::context;
+use minijinja::value::Serde;
+
+use crate::error::AppError;
+use crate::state::{AppState, now_ms};
+
+/// `GET /journeys/{journey}/{entry}`: one day, introduction or recap.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Path((journey, slug)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let now = now_ms();
+    let store = state.store();
+    let entry = store
+        .entry(&journey, &slug, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let journey = store
+        .journey(&journey, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (prev, next) = store.neighbours(&entry.card, now).await?;
+    // No accounts yet: members-only text is not shown to anyone.
+    let locked = entry.card.members_only || journey.visibility == "members";
+    state
+        .page(
+            "entry.html",
+            context! {
+                path => format!("/journeys/{}/{}", journey.slug, entry.card.slug),
+                entry => Serde(entry),
+                journey => Serde(journey),
+                prev => Serde(prev),
+                next => Serde(next),
+                locked,
+            },
+        )
+        .await
+}

@@ -1,0 +1,63 @@
+use axum::extract::{Path, State};
+use axum::response::Html;
+use minijinja::context;
+use minijinja::value::Serde;
+
+use crate::error::AppError;
+use crate::state::{AppState, now_ms};
+
+/// `GET /tags`: every tag in use.
+pub(crate) async fn index(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let tags = state.store().tags(now_ms()).await?;
+    let tags: Vec<_> = tags
+        .into_iter()
+        .map(|(tag, count)| context! { slug => tag.slug, name => tag.name, count })
+        .collect();
+    state
+        .page("tags.html", context! { path => "/tags", tags })
+        .await
+}
+
+/// `GET /tags/{tag}`: the entries with a tag.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let (tag, entries) = state
+        .store()
+        .tag(&slug, now_ms())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state
+        .page(
+            "tag.html",
+            context! {
+                path => format!("/tags/{}", tag.slug),
+                tag => Serde(tag),
+                entries => Serde(entries),
+            },
+        )
+        .await
+}
+
+/// `GET /authors/{author}`: an author and their entries.
+pub(crate) async fn author(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let (author, entries) = state
+        .store()
+        .author(&slug, now_ms())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state
+        .page(
+            "author.html",
+            context! {
+                path => format!("/authors/{}", author.slug),
+                author => Serde(author),
+                entries => Serde(entries),
+            },
+        )
+        .await
+}

@@ -3,9 +3,11 @@
 //! `import`, `settings`, `config`, `refs`.
 
 mod config;
+mod demo;
 mod import;
 mod logging;
 mod serve;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

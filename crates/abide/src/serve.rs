@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use abide_store::{SiteSettings, Store, StoreOptions};
+use abide_store::{Store, StoreOptions};
 use abide_web::{AppState, Theme, WebConfig};
 use anyhow::Context;
 use tokio_util::sync::CancellationToken;
@@ -20,9 +20,12 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
     /// Show the demo site: a fresh SQLite database (in a temporary folder unless
-    /// --data is given) with the demo's settings.
+    /// --data is given) with the demo's settings and journey.
     #[arg(long)]
     demo: bool,
+    /// Import the journeys in DIR now, and again whenever a file in it changes.
+    #[arg(long, value_name = "DIR")]
+    watch: Option<PathBuf>,
 }
 
 /// Opens the configured database, with one clear error when it cannot.
@@ -67,7 +70,20 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         tracing::info!(count = applied.len(), "migrations applied");
     }
     if args.demo {
-        seed_demo(&store).await?;
+        crate::demo::seed_settings(&store).await?;
+        let options = crate::import::load_options(&store).await?;
+        let today = options
+            .now
+            .to_zoned_datetime(options.time_zone.clone())
+            .date();
+        let folder = crate::demo::write_journeys(&config.data_dir, today)?;
+        match crate::import::import(&store, &folder).await? {
+            Ok(report) => tracing::info!("demo journey: {}", crate::import::describe(&report)),
+            Err(count) => anyhow::bail!("the demo journey has {count} problem(s)"),
+        }
+    }
+    if let Some(dir) = &args.watch {
+        crate::watch::import_now(&store, dir).await;
     }
     let theme_dir =
         Some(PathBuf::from(&config.server.theme_dir)).filter(|d| !d.as_os_str().is_empty());
@@ -93,6 +109,9 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     tracing::info!(addr = %bound, database = store.backend().name(), "serving");
 
+    if let Some(dir) = args.watch {
+        tokio::spawn(crate::watch::watch(store.clone(), dir, shutdown.clone()));
+    }
     let stopping = shutdown.clone();
     let server = tokio::spawn(abide_web::serve(listener, state, async move {
         stopping.cancelled().await;
@@ -133,27 +152,4 @@ async fn watch_signals(shutdown: CancellationToken) {
         () = term => tracing::info!("SIGTERM: shutting down"),
     }
     shutdown.cancel();
-}
-
-/// The demo's site settings, unless some were set already.
-async fn seed_demo(store: &Store) -> anyhow::Result<()> {
-    if store
-        .setting::<serde_json::Value>(SiteSettings::KEY)
-        .await?
-        .is_some()
-    {
-        return Ok(());
-    }
-    store
-        .set_site_settings(&SiteSettings {
-            title: "Still Waters".into(),
-            tagline: "Daily devotional journeys through scripture".into(),
-            description: "A small community reading the Bible together, one day at a time: \
-                          a key verse each morning, a reflection, a practice to try and a \
-                          question to carry through the day."
-                .into(),
-            ..SiteSettings::default()
-        })
-        .await?;
-    Ok(())
 }

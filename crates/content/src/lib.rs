@@ -19,7 +19,7 @@ mod slug;
 
 pub use error::{ContentError, ContentErrors};
 pub use load::{LoadOptions, load_journey};
-pub use markdown::{FoundCitation, Rendered, plain_text, render_markdown};
+pub use markdown::{FoundCitation, Rendered, plain_text, render_markdown, render_markdown_after};
 pub use model::{
     Author, CitationKind, Entry, EntryCitation, EntryKind, Journey, Practice, Tag, Visibility, Week,
 };

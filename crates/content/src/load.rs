@@ -12,7 +12,7 @@ use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 
 use crate::error::{ContentError, ContentErrors};
-use crate::markdown::{plain_text, render_markdown};
+use crate::markdown::{plain_text, render_markdown, render_markdown_after};
 use crate::model::{
     Author, CitationKind, Entry, EntryCitation, EntryKind, Journey, Practice, Tag, Visibility, Week,
 };
@@ -479,7 +479,12 @@ fn load_entry(
             "the entry has no text: write the reflection after the front matter",
         );
     }
-    let body_rendered = render_markdown(sections.reflection, body_start);
+    // Each section is read after what comes before it (the key passage first),
+    // so that "(v. 7)" at its start resolves against the last citation before.
+    let mut context = fm.key_passage.clone().unwrap_or_default();
+    let body_rendered = render_markdown_after(sections.reflection, body_start, &context);
+    context.push_str("\n\n");
+    context.push_str(sections.reflection);
     let mut words = plain_text(sections.reflection).split_whitespace().count();
     let mut inline = body_rendered.citations;
 
@@ -497,11 +502,13 @@ fn load_entry(
         (None, None) => None,
     };
     let going_deeper_html = going_deeper_source.map(|(source, at)| {
-        let r = render_markdown(source, at.unwrap_or(0));
+        let r = render_markdown_after(source, at.unwrap_or(0), &context);
         words += plain_text(source).split_whitespace().count();
         if at.is_some() {
             inline.extend(r.citations);
         }
+        context.push_str("\n\n");
+        context.push_str(source);
         r.html
     });
 
@@ -509,9 +516,9 @@ fn load_entry(
         .application
         .iter()
         .map(|p| match p {
-            PracticeFile::Text(t) => practice(t),
+            PracticeFile::Text(t) => practice(t, &context),
             PracticeFile::Full { text, minutes } => Practice {
-                html: inline_html(text),
+                html: inline_html(text, &context),
                 minutes: *minutes,
             },
         })
@@ -525,12 +532,18 @@ fn load_entry(
             );
         }
         for item in items(section) {
-            practices.push(practice(&item));
+            practices.push(practice(&item, &context));
         }
-        inline.extend(render_markdown(section, body_start + at).citations);
+        inline.extend(render_markdown_after(section, body_start + at, &context).citations);
+        context.push_str("\n\n");
+        context.push_str(section);
     }
 
-    let mut questions: Vec<String> = fm.questions.iter().map(|q| inline_html(q)).collect();
+    let mut questions: Vec<String> = fm
+        .questions
+        .iter()
+        .map(|q| inline_html(q, &context))
+        .collect();
     if let Some((section, at)) = sections.questions {
         if !questions.is_empty() {
             problems.add(
@@ -541,9 +554,9 @@ fn load_entry(
         }
         for item in items(section) {
             words += plain_text(&item).split_whitespace().count();
-            questions.push(inline_html(&item));
+            questions.push(inline_html(&item, &context));
         }
-        inline.extend(render_markdown(section, body_start + at).citations);
+        inline.extend(render_markdown_after(section, body_start + at, &context).citations);
     }
     if kind == EntryKind::Day && questions.is_empty() {
         problems.add(
@@ -765,7 +778,7 @@ fn items(section: &str) -> Vec<String> {
 }
 
 /// A practice from its text; a duration in braces ("{5 min}") is taken out.
-fn practice(text: &str) -> Practice {
+fn practice(text: &str, context: &str) -> Practice {
     let (text, minutes) = match (text.rfind('{'), text.rfind('}')) {
         (Some(open), Some(close)) if open < close => match parse_minutes(&text[open + 1..close]) {
             Some(m) => (format!("{}{}", &text[..open], &text[close + 1..]), Some(m)),
@@ -774,7 +787,7 @@ fn practice(text: &str) -> Practice {
         _ => (text.to_owned(), None),
     };
     Practice {
-        html: inline_html(text.trim()),
+        html: inline_html(text.trim(), context),
         minutes,
     }
 }
@@ -792,9 +805,9 @@ fn parse_minutes(s: &str) -> Option<u32> {
 }
 
 /// Markdown for one line (a question, a practice) as inline HTML, without the
-/// paragraph around it.
-fn inline_html(source: &str) -> String {
-    let html = render_markdown(source, 0).html;
+/// paragraph around it; `context` is read first for citations.
+fn inline_html(source: &str, context: &str) -> String {
+    let html = render_markdown_after(source, 0, context).html;
     let html = html.trim_end();
     html.strip_prefix("<p>")
         .and_then(|h| h.strip_suffix("</p>"))
@@ -926,11 +939,14 @@ mod tests {
 
     #[test]
     fn practices_take_their_duration_out() {
-        let p = practice("Sit in silence before God. {5 min}");
+        let p = practice("Sit in silence before God. {5 min}", "");
         assert_eq!(p.minutes, Some(5));
         assert_eq!(p.html, "Sit in silence before God.");
-        assert_eq!(practice("Walk and pray {1 hour}").minutes, Some(60));
-        assert_eq!(practice("Keep {braces} that are not times").minutes, None);
+        assert_eq!(practice("Walk and pray {1 hour}", "").minutes, Some(60));
+        assert_eq!(
+            practice("Keep {braces} that are not times", "").minutes,
+            None
+        );
     }
 
     #[test]

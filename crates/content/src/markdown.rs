@@ -50,9 +50,32 @@ fn options() -> Options {
 /// `offset` is added to the citations' spans (the source's position in its
 /// file).
 pub fn render_markdown(source: &str, offset: usize) -> Rendered {
+    render_markdown_after(source, offset, "")
+}
+
+/// Like [`render_markdown`], with `preceding` text (the entry's key passage,
+/// the sections before this one) read first, so that "(v. 7)" at the start of a
+/// section resolves against the last citation before it. Citations inside
+/// `preceding` are not returned or linked.
+pub fn render_markdown_after(source: &str, offset: usize, preceding: &str) -> Rendered {
     // Citations are found once, in the whole source, so that "(v. 17)" resolves
     // against the citation before it even across emphasis or line breaks.
-    let found = extract(source);
+    let found = if preceding.is_empty() {
+        extract(source)
+    } else {
+        let joined = format!("{preceding}\n\n{source}");
+        let skip = preceding.len() + 2;
+        extract(&joined)
+            .into_iter()
+            .filter(|c| c.span.start >= skip)
+            .map(|c| Citation {
+                span: c.span.start - skip..c.span.end - skip,
+                text: &source[c.span.start - skip..c.span.end - skip],
+                ranges: c.ranges,
+                contextual: c.contextual,
+            })
+            .collect()
+    };
     let mut next = 0; // index of the first citation not yet linked or passed
     let mut in_code = 0usize;
     let mut in_link = 0usize;
@@ -215,6 +238,24 @@ mod tests {
             r.html
         );
         assert_eq!(r.citations[0].span.start, 16);
+    }
+
+    #[test]
+    fn preceding_text_gives_context_but_is_not_returned() {
+        let r = render_markdown_after(
+            "The refrain comes twice (vv. 7, 11).",
+            100,
+            "Psalm 46:10\n\nSee Psalm 46:2-6.",
+        );
+        assert_eq!(r.citations.len(), 1);
+        assert_eq!(r.citations[0].osis, "Ps.46.7,Ps.46.11");
+        assert_eq!(r.citations[0].span, 125..134);
+        assert!(
+            r.html
+                .contains("data-osis=\"Ps.46.7,Ps.46.11\">vv. 7, 11</a>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -98,7 +98,11 @@ fn an_unreachable_database_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let port = abide_testkit::free_port();
     let url = format!("postgres://abide:hunter2@127.0.0.1:{port}/abide");
-    let output = run(dir.path(), &["serve"], &[("ABIDE_DATABASE_URL", &url)]);
+    let output = run(
+        dir.path(),
+        &["serve", "--addr", "127.0.0.1:0"],
+        &[("ABIDE_DATABASE_URL", &url)],
+    );
     assert_one_clear_line(&output, "Connection refused");
     assert!(!String::from_utf8_lossy(&output.stderr).contains("hunter2"));
 }

@@ -93,6 +93,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         base_url: config.base_url(bound),
         request_timeout: config.request_timeout(),
         max_body_bytes: config.server.max_body_bytes,
+        ..WebConfig::default()
     };
     let title = store.site_settings().await?.title;
     let state = AppState::new(store.clone(), theme, web);

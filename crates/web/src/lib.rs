@@ -6,6 +6,7 @@
 //! drive it without a socket; [`serve`] runs it on a listener until shut down.
 //! Handlers are thin: extract, authorise, call the store or the domain, render.
 
+mod cache;
 mod error;
 mod filters;
 mod handlers;

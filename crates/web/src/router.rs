@@ -20,7 +20,8 @@ use crate::state::AppState;
 /// The whole site: every route, and the layers around them.
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
-    let routes = Router::new()
+    // Pages: rendered once, then served from the cache until content changes.
+    let pages = Router::new()
         .route("/", get(home::show))
         .route("/journeys", get(journeys::index))
         .route("/journeys/{journey}", get(journeys::show))
@@ -33,6 +34,11 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.json", get(feeds::json_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::cache::cached_pages,
+        ));
+    let routes = pages
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{*path}", get(assets::show))

@@ -6,6 +6,7 @@ use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
+use crate::cache::PageCache;
 use crate::error::AppError;
 use crate::theme::Theme;
 
@@ -19,6 +20,9 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How often the page cache asks the database whether content or settings
+    /// changed (another node may have imported). Zero: on every request.
+    pub cache_check_every: Duration,
 }
 
 impl Default for WebConfig {
@@ -27,6 +31,7 @@ impl Default for WebConfig {
             base_url: "http://127.0.0.1:8080".into(),
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 1 << 20,
+            cache_check_every: Duration::from_secs(1),
         }
     }
 }
@@ -41,6 +46,7 @@ struct Inner {
     store: Store,
     theme: Theme,
     config: WebConfig,
+    cache: PageCache,
 }
 
 impl AppState {
@@ -50,6 +56,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 theme,
+                cache: PageCache::new(config.cache_check_every),
                 config,
             }),
         }
@@ -63,6 +70,10 @@ impl AppState {
     /// The theme.
     pub fn theme(&self) -> &Theme {
         &self.inner.theme
+    }
+
+    pub(crate) fn cache(&self) -> &PageCache {
+        &self.inner.cache
     }
 
     /// The web configuration.

@@ -5,6 +5,7 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod cache;
 mod content;
 mod pages;
 mod util;

@@ -8,10 +8,16 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 pub(crate) fn state(store: &Store) -> AppState {
+    // Tests change content between requests: check on every request.
+    state_with(store, Duration::ZERO)
+}
+
+pub(crate) fn state_with(store: &Store, cache_check_every: Duration) -> AppState {
     let config = WebConfig {
         base_url: "http://abide.test".into(),
         request_timeout: Duration::from_secs(5),
         max_body_bytes: 1024,
+        cache_check_every,
     };
     AppState::new(store.clone(), Theme::load(None).unwrap(), config)
 }

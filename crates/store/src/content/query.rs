@@ -527,6 +527,21 @@ impl Store {
         Ok(out)
     }
 
+    /// What rendered pages depend on besides the request: the last change to
+    /// content or settings (ms), and the next moment a scheduled entry appears.
+    /// Pages rendered before either moves are stale.
+    pub async fn freshness(&self, now: i64) -> Result<(i64, Option<i64>), StoreError> {
+        let changed: Option<i64> = sqlx::query_scalar("SELECT MAX(updated_at) FROM settings")
+            .fetch_one(self.pool())
+            .await?;
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(publish_at) FROM entries WHERE publish_at > $1")
+                .bind(now)
+                .fetch_one(self.pool())
+                .await?;
+        Ok((changed.unwrap_or(0), next))
+    }
+
     /// Every public address with content, for the sitemap.
     pub async fn sitemap(&self, now: i64) -> Result<Vec<SitemapItem>, StoreError> {
         let mut items = Vec::new();

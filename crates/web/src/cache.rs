@@ -1,0 +1,316 @@
+//! Rendered pages, kept in memory and served again until something they depend
+//! on changes: imported content or settings (seen through the settings table's
+//! last change, so every node of a PostgreSQL cluster notices another node's
+//! import), or the moment the next scheduled entry appears. Each page carries a
+//! strong ETag and a Last-Modified date, answers conditional requests with 304,
+//! and keeps its gzip and brotli forms once made, so a warm page costs a hash
+//! lookup and a copy.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::io::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+
+use crate::state::{AppState, now_ms};
+
+/// Most pages kept; past this the cache starts over (passage pages alone could
+/// otherwise grow it without bound).
+const MAX_PAGES: usize = 20_000;
+/// Largest page kept.
+const MAX_PAGE_BYTES: usize = 2 << 20;
+
+pub(crate) struct PageCache {
+    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    /// What the pages were rendered against: (last change, next publish time).
+    basis: RwLock<(i64, Option<i64>)>,
+    last_check: AtomicI64,
+    check_every: Duration,
+}
+
+struct CachedPage {
+    content_type: HeaderValue,
+    body: Bytes,
+    etag: String,
+    last_modified: String,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+}
+
+impl PageCache {
+    pub(crate) fn new(check_every: Duration) -> Self {
+        Self {
+            pages: RwLock::new(HashMap::new()),
+            basis: RwLock::new((i64::MIN, None)),
+            last_check: AtomicI64::new(i64::MIN),
+            check_every,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
+        self.pages.read().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: String, page: CachedPage) -> Arc<CachedPage> {
+        let page = Arc::new(page);
+        if let Ok(mut pages) = self.pages.write() {
+            if pages.len() >= MAX_PAGES {
+                pages.clear();
+            }
+            pages.insert(key, Arc::clone(&page));
+        }
+        page
+    }
+
+    fn clear(&self) {
+        if let Ok(mut pages) = self.pages.write() {
+            pages.clear();
+        }
+    }
+
+    /// Drops every page when what they were rendered against has moved. Asks the
+    /// database at most once per `check_every`; a failed check drops the pages
+    /// too (better slow than stale).
+    async fn revalidate(&self, state: &AppState) {
+        let now = now_ms();
+        let every = i64::try_from(self.check_every.as_millis()).unwrap_or(i64::MAX);
+        let last = self.last_check.load(Ordering::Relaxed);
+        if last != i64::MIN && now.saturating_sub(last) < every {
+            // Between checks, a scheduled entry still appears on time.
+            let due = self
+                .basis
+                .read()
+                .map(|b| b.1.is_some_and(|next| next <= now))
+                .unwrap_or(true);
+            if !due {
+                return;
+            }
+        }
+        if self
+            .last_check
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+        {
+            return; // another request is checking
+        }
+        match state.store().freshness(now).await {
+            Ok(basis) => {
+                let changed = self.basis.read().map(|b| *b != basis).unwrap_or(true);
+                if changed {
+                    self.clear();
+                    if let Ok(mut b) = self.basis.write() {
+                        *b = basis;
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check whether cached pages are current");
+                self.clear();
+            }
+        }
+    }
+}
+
+impl CachedPage {
+    fn new(content_type: HeaderValue, body: Bytes) -> Self {
+        let mut hasher = DefaultHasher::new();
+        hasher.write(&body);
+        Self {
+            content_type,
+            etag: format!("\"{:016x}\"", hasher.finish()),
+            last_modified: http_date(now_ms()),
+            body,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+        }
+    }
+
+    fn not_modified(&self, headers: &HeaderMap) -> bool {
+        if let Some(tags) = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+        {
+            return tags
+                .split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == self.etag || t == "*");
+        }
+        headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|since| since == self.last_modified)
+    }
+
+    fn respond(&self, method: &Method, headers: &HeaderMap) -> Response {
+        let mut response = if self.not_modified(headers) {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let (encoding, body) = self.encoded(headers);
+            let mut response = if *method == Method::HEAD {
+                Response::new(Body::empty())
+            } else {
+                Response::new(Body::from(body))
+            };
+            let h = response.headers_mut();
+            h.insert(header::CONTENT_TYPE, self.content_type.clone());
+            if let Some(encoding) = encoding {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            response
+        };
+        let h = response.headers_mut();
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, no-cache"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&self.etag) {
+            h.insert(header::ETAG, v);
+        }
+        if let Ok(v) = HeaderValue::from_str(&self.last_modified) {
+            h.insert(header::LAST_MODIFIED, v);
+        }
+        response
+    }
+
+    /// The body in the best encoding the client accepts, made once.
+    fn encoded(&self, headers: &HeaderMap) -> (Option<&'static str>, Bytes) {
+        let accepts = headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let accepts = |name: &str| {
+            accepts.split(',').any(|part| {
+                let mut it = part.split(';');
+                let coding = it.next().unwrap_or("").trim();
+                let refused =
+                    it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+                coding.eq_ignore_ascii_case(name) && !refused
+            })
+        };
+        if self.body.len() < 256 {
+            return (None, self.body.clone());
+        }
+        if accepts("br") {
+            let body = self.brotli.get_or_init(|| compress_brotli(&self.body));
+            return (Some("br"), body.clone());
+        }
+        if accepts("gzip") {
+            let body = self.gzip.get_or_init(|| compress_gzip(&self.body));
+            return (Some("gzip"), body.clone());
+        }
+        (None, self.body.clone())
+    }
+}
+
+fn compress_gzip(body: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(body);
+    Bytes::from(encoder.finish().unwrap_or_default())
+}
+
+fn compress_brotli(body: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(body.len() / 4);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 9,
+        lgwin: 22,
+        ..Default::default()
+    };
+    match brotli::BrotliCompress(&mut &body[..], &mut out, &params) {
+        Ok(_) => Bytes::from(out),
+        Err(_) => Bytes::copy_from_slice(body),
+    }
+}
+
+/// An instant as an HTTP date: `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+/// Serves pages from the cache, and keeps the successful ones it renders.
+pub(crate) async fn cached_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().clone();
+    if method != Method::GET && method != Method::HEAD {
+        return next.run(request).await;
+    }
+    let cache = state.cache();
+    cache.revalidate(&state).await;
+    let key = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
+    let headers = request.headers().clone();
+    if let Some(page) = cache.get(&key) {
+        return page.respond(&method, &headers);
+    }
+    let response = next.run(request).await;
+    let cacheable = response.status() == StatusCode::OK
+        && !response.headers().contains_key(header::SET_COOKIE)
+        && !response.headers().contains_key(header::CONTENT_ENCODING)
+        && response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .is_none_or(|v| !v.as_bytes().starts_with(b"no-store"));
+    if !cacheable {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Some(content_type) = parts.headers.get(header::CONTENT_TYPE).cloned() else {
+        return Response::from_parts(parts, body);
+    };
+    match body.collect().await {
+        Ok(collected) => {
+            let bytes = collected.to_bytes();
+            if bytes.len() > MAX_PAGE_BYTES {
+                return Response::from_parts(parts, Body::from(bytes));
+            }
+            let page = cache.put(key, CachedPage::new(content_type, bytes));
+            page.respond(&method, &headers)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not read a rendered page");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_are_imf_fixdate() {
+        assert_eq!(http_date(784_111_777_000), "Sun, 06 Nov 1994 08:49:37 GMT");
+    }
+
+    #[test]
+    fn compression_round_trips() {
+        let text = "Be still, and know that I am God. ".repeat(100);
+        let gz = compress_gzip(text.as_bytes());
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut out)
+            .unwrap();
+        assert_eq!(out, text);
+        let br = compress_brotli(text.as_bytes());
+        assert!(br.len() < text.len() / 10);
+        let mut out = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut out).unwrap();
+        assert_eq!(out, text.as_bytes());
+    }
+}

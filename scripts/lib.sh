@@ -105,6 +105,20 @@ abide_start_chromedriver() {
   abide_log "ChromeDriver $(/usr/bin/chromedriver --version | awk '{print $2}') on $ABIDE_TEST_WEBDRIVER"
 }
 
+# Installs axe-core (the accessibility checker the browser tests inject) from
+# npm into a cache folder; exports ABIDE_TEST_AXE, the path of axe.min.js.
+abide_need_axe() {
+  command -v npm >/dev/null || abide_need_packages npm
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/abide/axe-core-4"
+  if [ ! -f "$dir/node_modules/axe-core/axe.min.js" ]; then
+    abide_log "installing axe-core from npm"
+    mkdir -p "$dir"
+    npm install --silent --no-audit --no-fund --prefix "$dir" axe-core@4 >/dev/null \
+      || abide_die "npm install axe-core failed"
+  fi
+  export ABIDE_TEST_AXE="$dir/node_modules/axe-core/axe.min.js"
+}
+
 abide_stop_all() {
   local pid
   for pid in "${ABIDE_PIDS[@]}"; do

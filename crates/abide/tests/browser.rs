@@ -1,44 +1,162 @@
 use abide_testkit::Browser;
 use fantoccini::Locator;
 
-use crate::util::Server;
+use crate::util::{Server, http_get};
 
-/// The home page of a running `abide serve --demo`, in headless Chromium at a
-/// phone's and a desktop's width: it renders with its stylesheet (under the
-/// strict CSP) and a screenshot is saved for people to look at.
+const PHONE: (&str, u32, u32) = ("phone", 390, 844);
+const DESKTOP: (&str, u32, u32) = ("desktop", 1280, 900);
+
+/// The demo's pages in headless Chromium at a phone's and a desktop's width:
+/// each renders with its stylesheet (under the strict CSP), passes axe-core
+/// with no violations, and leaves a screenshot for people to look at.
 #[tokio::test]
-async fn the_home_page_renders_in_a_real_browser() {
+async fn the_demo_pages_render_and_pass_axe() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path(), &["--demo"], &[]);
-    for (name, width, height) in [("home-phone", 390, 844), ("home-desktop", 1280, 900)] {
+    let pages = [
+        ("home", "/", "Still Waters"),
+        ("journeys", "/journeys", "Journeys"),
+        ("journey", "/journeys/come-and-rest", "Come and Rest"),
+        ("entry", "/journeys/come-and-rest/be-still", "Be Still"),
+        ("tags", "/tags", "Topics"),
+        ("tag", "/tags/rest", "Rest"),
+        ("author", "/authors/miriam-hale", "Miriam Hale"),
+        ("not-found", "/no/such/page", "Page not found"),
+    ];
+    let mut failures = Vec::new();
+    for (device, width, height) in [PHONE, DESKTOP] {
         let browser = Browser::start(width, height).await;
-        browser
-            .client
-            .goto(&format!("{}/", server.url))
-            .await
-            .unwrap();
-        let heading = browser.client.find(Locator::Css("h1")).await.unwrap();
-        assert_eq!(heading.text().await.unwrap(), "Still Waters");
-        assert_eq!(browser.client.title().await.unwrap(), "Still Waters");
-        // The theme's stylesheet loaded: the page has its background colour.
-        let background = browser
-            .client
-            .execute(
-                "return getComputedStyle(document.body).backgroundColor",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(background, "rgb(251, 249, 244)");
-        let viewport = browser
-            .client
-            .execute("return window.innerWidth", vec![])
-            .await
-            .unwrap();
-        assert_eq!(viewport, width);
-        let png = browser.screenshot(name).await;
-        let bytes = std::fs::read(&png).unwrap();
-        assert!(bytes.starts_with(b"\x89PNG"), "{}", png.display());
+        for (name, path, heading) in pages {
+            browser
+                .client
+                .goto(&format!("{}{path}", server.url))
+                .await
+                .unwrap();
+            let h1 = browser
+                .client
+                .find(Locator::Css("h1"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if !heading.is_empty() {
+                assert_eq!(h1, heading, "{path}");
+            }
+            // The theme's stylesheet loaded: the page has its background colour.
+            let background = browser
+                .client
+                .execute(
+                    "return getComputedStyle(document.body).backgroundColor",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(background, "rgb(251, 249, 244)", "{path}");
+            let viewport = browser
+                .client
+                .execute("return window.innerWidth", vec![])
+                .await
+                .unwrap();
+            assert_eq!(viewport, width, "{path}");
+            let png = browser.screenshot(&format!("{name}-{device}")).await;
+            assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+            for violation in browser.axe().await {
+                failures.push(format!("{device} {path}: {violation}"));
+            }
+        }
         browser.close().await;
     }
+    assert!(
+        failures.is_empty(),
+        "axe-core violations:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The dark theme: chosen with the toggle, remembered across pages.
+#[tokio::test]
+async fn the_theme_toggle_switches_and_remembers() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--demo"], &[]);
+    let browser = Browser::start(DESKTOP.1, DESKTOP.2).await;
+    browser
+        .client
+        .goto(&format!("{}/journeys/come-and-rest/be-still", server.url))
+        .await
+        .unwrap();
+    let toggle = browser
+        .client
+        .find(Locator::Css("[data-theme-toggle]"))
+        .await
+        .unwrap();
+    assert!(
+        toggle.is_displayed().await.unwrap(),
+        "shown when scripts run"
+    );
+    toggle.click().await.unwrap();
+    let background = |b: &Browser| {
+        let client = b.client.clone();
+        async move {
+            client
+                .execute(
+                    "return getComputedStyle(document.body).backgroundColor",
+                    vec![],
+                )
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(background(&browser).await, "rgb(23, 26, 24)");
+    browser
+        .client
+        .goto(&format!("{}/", server.url))
+        .await
+        .unwrap();
+    assert_eq!(background(&browser).await, "rgb(23, 26, 24)", "remembered");
+    browser.screenshot("home-dark").await;
+    let violations = browser.axe().await;
+    assert!(violations.is_empty(), "dark theme: {violations:?}");
+    browser.close().await;
+}
+
+/// Without JavaScript every page still works: it renders (screenshot), the
+/// controls that need scripts are hidden in the HTML itself, and links are
+/// plain links. (WebDriver's own element commands run JavaScript, so the
+/// page's HTML is checked over HTTP rather than through the browser.)
+#[tokio::test]
+async fn pages_work_without_javascript() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--demo"], &[]);
+    let browser = Browser::start_without_javascript(PHONE.1, PHONE.2).await;
+    browser
+        .client
+        .goto(&format!("{}/journeys/come-and-rest/be-still", server.url))
+        .await
+        .unwrap();
+    let png = browser.screenshot("entry-phone-no-js").await;
+    assert!(
+        std::fs::read(&png).unwrap().len() > 10_000,
+        "a rendered page, not a blank one"
+    );
+    browser.close().await;
+
+    let (status, _, html) = http_get(&server.url, "/journeys/come-and-rest/be-still").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("data-theme-toggle hidden"),
+        "no dead toggle without scripts"
+    );
+    assert!(
+        html.contains("data-copy=\"") && html.contains("hidden>Copy link"),
+        "no dead copy button"
+    );
+    let next = html
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.ends_with("/the-quiet-place"))
+        .unwrap();
+    let (status, _, html) = http_get(&server.url, next).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<h1 id=\"entry-title\">The Quiet Place</h1>"));
 }

@@ -19,6 +19,16 @@ impl Browser {
     /// `height` CSS pixels; below 600 px wide it behaves as a phone (touch,
     /// mobile viewport).
     pub async fn start(width: u32, height: u32) -> Self {
+        Self::launch(width, height, true).await
+    }
+
+    /// Like [`Browser::start`], with JavaScript turned off: what a reader with
+    /// scripts disabled (or a failed download) sees.
+    pub async fn start_without_javascript(width: u32, height: u32) -> Self {
+        Self::launch(width, height, false).await
+    }
+
+    async fn launch(width: u32, height: u32, javascript: bool) -> Self {
         let webdriver = env::require(env::WEBDRIVER_URL, "ChromeDriver (headless Chromium)");
         let binary = std::env::var(env::CHROMIUM).unwrap_or_else(|_| "/usr/bin/chromium".into());
         let profile = tempfile::tempdir().expect("browser profile folder");
@@ -45,6 +55,7 @@ impl Browser {
         let options = serde_json::json!({
             "binary": binary,
             "args": args,
+            "prefs": { "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 } },
             "mobileEmulation": { "deviceMetrics": {
                 "width": width, "height": height, "pixelRatio": 1.0,
                 "mobile": phone, "touch": phone,
@@ -73,6 +84,30 @@ impl Browser {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write the screenshot");
         path
+    }
+
+    /// Runs axe-core on the current page and returns its violations (rule id,
+    /// impact, help and the offending elements), empty when there are none.
+    pub async fn axe(&self) -> Vec<serde_json::Value> {
+        let path = env::require(env::AXE, "axe-core");
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+        self.client
+            .execute(&format!("{source}\nreturn true;"), vec![])
+            .await
+            .expect("inject axe-core");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document).then(r => done(r.violations.map(v => ({
+                     id: v.id, impact: v.impact, help: v.help,
+                     nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary)
+                 })))).catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result.as_array().cloned().unwrap_or_default()
     }
 
     /// Ends the session and the browser.

@@ -25,3 +25,5 @@ pub fn require(var: &str, component: &str) -> String {
         ),
     }
 }
+/// Path of axe-core's `axe.min.js`, the accessibility checker.
+pub const AXE: &str = "ABIDE_TEST_AXE";

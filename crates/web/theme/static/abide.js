@@ -22,6 +22,106 @@
     });
   }
 
+  // Verse popovers: hovering, focusing or tapping a scripture link shows the
+  // passage. The link still leads to the passage page (a second tap, Enter, or
+  // any click with a modifier).
+  var cache = {};
+  var tip = null, owner = null, showTimer = null, hideTimer = null;
+  var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+
+  function fetchPassage(osis) {
+    if (!cache[osis]) {
+      cache[osis] = fetch("/api/passages/" + encodeURIComponent(osis), { headers: { Accept: "application/json" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    }
+    return cache[osis];
+  }
+
+  function place(link) {
+    var r = link.getBoundingClientRect();
+    var width = Math.min(380, document.documentElement.clientWidth - 24);
+    tip.style.width = width + "px";
+    var left = Math.max(12, Math.min(r.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 12));
+    tip.style.left = left + "px";
+    var below = r.bottom + window.scrollY + 8;
+    tip.style.top = below + "px";
+  }
+
+  function hide() {
+    clearTimeout(showTimer);
+    if (!tip) return;
+    if (owner) owner.removeAttribute("aria-describedby");
+    tip.remove();
+    tip = null;
+    owner = null;
+  }
+
+  function show(link) {
+    if (owner === link) return;
+    hide();
+    owner = link;
+    tip = document.createElement("div");
+    tip.className = "passage-popover";
+    tip.id = "passage-popover";
+    tip.setAttribute("role", "tooltip");
+    tip.textContent = "Loading " + link.textContent + "…";
+    document.body.appendChild(tip);
+    link.setAttribute("aria-describedby", tip.id);
+    place(link);
+    var mine = tip;
+    fetchPassage(link.getAttribute("data-osis")).then(function (p) {
+      if (tip !== mine) return;
+      tip.textContent = "";
+      var title = document.createElement("p");
+      title.className = "popover-title";
+      title.textContent = p.reference + " (" + p.translation.abbreviation + ")";
+      tip.appendChild(title);
+      var body = document.createElement("p");
+      body.className = "popover-text";
+      p.verses.forEach(function (v) {
+        var n = document.createElement("sup");
+        n.textContent = v.number + " ";
+        body.appendChild(n);
+        body.appendChild(document.createTextNode(v.text + " "));
+      });
+      tip.appendChild(body);
+      if (p.truncated) {
+        var more = document.createElement("p");
+        more.className = "popover-more";
+        more.textContent = "Continues on the passage page.";
+        tip.appendChild(more);
+      }
+      place(link);
+    }).catch(function () {
+      if (tip === mine) tip.textContent = "Open " + link.textContent + " to read it.";
+    });
+  }
+
+  document.querySelectorAll("a.ref[data-osis]").forEach(function (link) {
+    link.addEventListener("mouseenter", function () {
+      clearTimeout(hideTimer);
+      showTimer = setTimeout(function () { show(link); }, 250);
+    });
+    link.addEventListener("mouseleave", function () {
+      clearTimeout(showTimer);
+      hideTimer = setTimeout(hide, 200);
+    });
+    link.addEventListener("focus", function () { show(link); });
+    link.addEventListener("blur", function () { hideTimer = setTimeout(hide, 100); });
+    link.addEventListener("click", function (e) {
+      // On touch screens the first tap shows the verse; the second follows the link.
+      if (coarse && owner !== link && !e.metaKey && !e.ctrlKey) {
+        e.preventDefault();
+        show(link);
+      }
+    });
+  });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape") hide(); });
+  document.addEventListener("click", function (e) {
+    if (tip && !tip.contains(e.target) && (!owner || !owner.contains(e.target))) hide();
+  });
+  window.addEventListener("resize", function () { if (owner && tip) place(owner); });
+
   // "Copy link" buttons.
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     if (!navigator.clipboard) return;

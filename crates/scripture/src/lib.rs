@@ -84,15 +84,29 @@ mod canon;
 mod error;
 mod extract;
 mod format;
+mod import;
+mod library;
 mod names;
 mod osis;
 pub mod refs_cli;
 mod text;
+mod translation;
 mod verse;
 
 pub use canon::{Book, BookId, Testament, Versification};
 pub use error::{OsisError, ParseError};
 pub use extract::{Citation, Extractor, extract, parse};
 pub use format::{Style, format_range, format_ranges};
+pub use import::{
+    Format, ImportError, ImportOptions, ImportReport, ImportedText, import_file, import_sword,
+    read_bytes, read_file,
+};
+pub use library::{
+    Library, LibraryError, PREFERRED_DEFAULT, TRANSLATION_EXTENSION, VERSE_OF_THE_DAY_FILE,
+};
 pub use osis::{parse_osis, parse_osis_range, to_osis};
+pub use translation::search::{SearchHit, SearchResults};
+pub use translation::{
+    LookupError, Note, OpenError, Passage, Translation, TranslationInfo, Verse, is_valid_id,
+};
 pub use verse::{Range, VerseRef};

@@ -7,6 +7,7 @@
 mod api;
 mod canon;
 mod forms;
+mod import;
 mod refs_cli;
 mod robustness;
 mod seed;

@@ -29,7 +29,9 @@ pub(crate) struct Collector {
     space: bool,
     newline: bool,
     note_gap: bool,
-    pending_paragraph: bool,
+    /// A paragraph marker was read; it starts the next verse, or, when text
+    /// of the open verse follows first, breaks that verse.
+    paragraph: bool,
     pending_headings: Vec<String>,
     pending_title: String,
     red: u32,
@@ -78,7 +80,7 @@ impl Collector {
         }
         self.origin.insert(key, at);
         let mut v = SrcVerse::default();
-        v.v.paragraph = std::mem::take(&mut self.pending_paragraph);
+        v.v.paragraph = std::mem::take(&mut self.paragraph);
         v.v.headings = std::mem::take(&mut self.pending_headings);
         v.v.title = std::mem::take(&mut self.pending_title);
         self.verses.insert(key, v);
@@ -120,6 +122,7 @@ impl Collector {
         let mut space = self.space;
         let mut newline = self.newline;
         let mut note_gap = self.note_gap;
+        let mut paragraph = self.paragraph;
         let red_waiting = self.red > 0 && self.red_start.is_none();
         let mut red_start = None;
         let Some(v) = self.verses.get_mut(&key) else {
@@ -130,6 +133,18 @@ impl Collector {
             if c.is_whitespace() {
                 space = true;
                 continue;
+            }
+            if std::mem::take(&mut paragraph) {
+                if text.is_empty() {
+                    v.v.paragraph = true;
+                } else {
+                    let at = text.len() as u32;
+                    if v.breaks.last() != Some(&at) {
+                        v.breaks.push(at);
+                    }
+                    // Within a verse a paragraph shows as a new line.
+                    newline = true;
+                }
             }
             if !text.is_empty() {
                 if newline {
@@ -155,6 +170,7 @@ impl Collector {
         self.space = space;
         self.newline = newline;
         self.note_gap = note_gap;
+        self.paragraph = paragraph;
         if red_start.is_some() {
             self.red_start = red_start;
         }
@@ -167,24 +183,10 @@ impl Collector {
         }
     }
 
-    /// A paragraph starts here.
+    /// A paragraph starts here: with the next verse, or inside the open
+    /// verse if its text goes on first.
     pub(crate) fn paragraph(&mut self) {
-        match self.cur {
-            Some(_) => {
-                let Some(v) = self.current() else { return };
-                if v.v.text.is_empty() {
-                    v.v.paragraph = true;
-                } else {
-                    let at = v.v.text.len() as u32;
-                    if v.breaks.last() != Some(&at) {
-                        v.breaks.push(at);
-                    }
-                    // Within a verse a paragraph shows as a new line.
-                    self.newline = true;
-                }
-            }
-            None => self.pending_paragraph = true,
-        }
+        self.paragraph = true;
     }
 
     /// A section heading: before the open verse if it has no text yet,

@@ -43,21 +43,25 @@ pub enum Format {
     Tsv,
     /// An installed SWORD module (read through `mod2imp`).
     Sword,
+    /// SWORD's import format, as `mod2imp` writes it: `$$$Book C:V` lines,
+    /// each followed by the verse in OSIS markup.
+    Imp,
 }
 
 impl Format {
     /// Every format, for help texts.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Osis,
         Format::Usfx,
         Format::Zefania,
         Format::Usfm,
         Format::Tsv,
         Format::Sword,
+        Format::Imp,
     ];
 
     /// The format's name on the command line: `osis`, `usfx`, `zefania`,
-    /// `usfm`, `tsv`, `sword`.
+    /// `usfm`, `tsv`, `sword`, `imp`.
     pub fn name(self) -> &'static str {
         match self {
             Format::Osis => "osis",
@@ -66,6 +70,7 @@ impl Format {
             Format::Usfm => "usfm",
             Format::Tsv => "tsv",
             Format::Sword => "sword",
+            Format::Imp => "imp",
         }
     }
 
@@ -84,6 +89,7 @@ impl Format {
         match ext.as_str() {
             "zip" | "usfm" | "sfm" | "ptx" => return Ok(Format::Usfm),
             "tsv" | "txt" | "vpl" => return Ok(Format::Tsv),
+            "imp" => return Ok(Format::Imp),
             _ => {}
         }
         let head = read_head(path)?;
@@ -94,6 +100,8 @@ impl Format {
             Ok(Format::Usfx)
         } else if lower.contains("<xmlbible") {
             Ok(Format::Zefania)
+        } else if head.trim_start().starts_with("$$$") {
+            Ok(Format::Imp)
         } else if head.trim_start().starts_with("\\id ") {
             Ok(Format::Usfm)
         } else {
@@ -215,7 +223,7 @@ pub enum ImportError {
     },
     /// The format could not be guessed.
     #[error(
-        "{path}: cannot tell the format; give it with --format (osis, usfx, zefania, usfm, tsv)"
+        "{path}: cannot tell the format; give it with --format (osis, usfx, zefania, usfm, tsv, imp)"
     )]
     UnknownFormat {
         /// The file.
@@ -406,6 +414,15 @@ fn read_str(
         Format::Zefania => zefania::read(src, c),
         Format::Usfm | Format::Sword => usfm::read(src, c, &mut usfm::State::default()),
         Format::Tsv => tsv::read(src, c),
+        Format::Imp => sword::read_imp(src, c, true, true).map(|(skipped, _)| {
+            let mut hints = Hints::default();
+            for name in skipped {
+                hints
+                    .notes
+                    .push(format!("book {name}: not in Abide's canon; left out"));
+            }
+            hints
+        }),
     };
     result.map_err(|e| e.into_error(path, src))
 }

@@ -358,7 +358,7 @@ impl<'c> Osis<'c> {
 pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     let mut osis = Osis::new(c, false);
     let mut seen_osis = false;
-    xml::walk(src, |ev, at| {
+    xml::walk_document(src, |ev, at| {
         if let Ev::Open(t) | Ev::Empty(t) = &ev {
             if t.name == "osis" || t.name == "osisText" {
                 seen_osis = true;

@@ -18,7 +18,7 @@ use std::process::Command;
 use super::collect::Collector;
 use super::osis::Osis;
 use super::xml;
-use super::{Hints, ImportError, ImportedText};
+use super::{Hints, ImportError, ImportedText, Located};
 use crate::canon::BookId;
 
 /// Folders where SWORD keeps module configurations.
@@ -245,7 +245,7 @@ pub(crate) fn read(module: &str) -> Result<ImportedText, ImportError> {
     }
     let imp = String::from_utf8_lossy(&output.stdout);
     let mut c = Collector::new();
-    let (skipped, damaged) = read_imp(&imp, &mut c, osis).map_err(err)?;
+    let (skipped, damaged) = read_imp(&imp, &mut c, osis, false).map_err(|e| err(e.message))?;
     let mut hints = Hints {
         name: conf.get("Description").map(str::to_owned),
         abbreviation: conf.get("Abbreviation").map(str::to_owned),
@@ -288,12 +288,15 @@ pub(crate) fn read(module: &str) -> Result<ImportedText, ImportError> {
 }
 
 /// Reads `mod2imp` output: `$$$Book C:V` lines, each followed by the entry.
-/// Returns the book names left out.
+/// Returns the book names left out and the entries whose markup is damaged.
+/// `strict` (a file given to import) makes damaged markup an error; a
+/// module's data is read as far as it goes.
 pub(crate) fn read_imp(
     imp: &str,
     c: &mut Collector,
     osis: bool,
-) -> Result<(Vec<String>, Vec<String>), String> {
+    strict: bool,
+) -> Result<(Vec<String>, Vec<String>), Located> {
     let mut skipped: Vec<String> = Vec::new();
     let mut damaged: Vec<String> = Vec::new();
     let mut reader = Osis::new(c, true);
@@ -307,14 +310,17 @@ pub(crate) fn read_imp(
         offset += entry.len() + 4;
         let (key, body) = entry.split_once('\n').unwrap_or((entry, ""));
         let key = key.trim();
-        let Some((name, cv)) = key.rsplit_once(' ') else {
+        if key.starts_with('[') {
             continue; // [ Module Heading ] and the like
+        }
+        let bad_key = || Located {
+            at: here,
+            message: format!("expected a key like $$$John 3:16, found $$${key}"),
         };
-        let Some((ch, v)) = cv.split_once(':') else {
-            continue;
-        };
+        let (name, cv) = key.rsplit_once(' ').ok_or_else(bad_key)?;
+        let (ch, v) = cv.split_once(':').ok_or_else(bad_key)?;
         let (Ok(ch), Ok(v)) = (ch.parse::<u16>(), v.parse::<u16>()) else {
-            continue;
+            return Err(bad_key());
         };
         let Some(book) = book(name) else {
             if !skipped.iter().any(|s| s == name) {
@@ -329,16 +335,25 @@ pub(crate) fn read_imp(
             reader
                 .c
                 .start_verse(book, ch, v, here)
-                .map_err(|d| d.message(key))?;
+                .map_err(|d| Located {
+                    at: here,
+                    message: d.message(key),
+                })?;
         }
         if osis {
             // Module data is not ours to fix: damaged markup ends the entry
             // (what came before it is kept) and is reported.
-            if let Err((_, m)) = xml::walk(body, |ev, at| reader.event(ev, at))
-                && ch > 0
-                && v > 0
-            {
-                damaged.push(format!("{key} ({m})"));
+            let body_at = here + key.len() + 1;
+            if let Err((at, m)) = xml::walk(body, |ev, at| reader.event(ev, at)) {
+                if strict {
+                    return Err(Located {
+                        at: body_at + at,
+                        message: m,
+                    });
+                }
+                if ch > 0 && v > 0 {
+                    damaged.push(format!("{key} ({m})"));
+                }
             }
             reader.end_fragment();
         } else {

@@ -26,7 +26,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     let mut stack: Vec<(String, u8)> = Vec::new();
     let mut caps: Vec<(Cap, String)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
-    xml::walk(src, |ev, at| {
+    xml::walk_document(src, |ev, at| {
         let (t, open) = match ev {
             Ev::Open(t) => (t, true),
             Ev::Empty(t) => (t, false),

@@ -68,17 +68,37 @@ fn entity(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Walks `src`, calling `f` with each event and its byte offset. Errors
-/// carry the byte offset where they happened.
+/// Walks a fragment (a SWORD entry): end tags without a start are allowed,
+/// elements may stay open. See [`walk_document`] for whole files.
 pub(crate) fn walk(
     src: &str,
+    f: impl FnMut(Ev<'_, '_>, usize) -> Result<(), String>,
+) -> Result<(), (usize, String)> {
+    walk_inner(src, false, f)
+}
+
+/// Walks a whole document, calling `f` with each event and its byte offset:
+/// end tags must match, attributes must be well-formed, and every element
+/// must be closed. Errors carry the byte offset where they happened.
+pub(crate) fn walk_document(
+    src: &str,
+    f: impl FnMut(Ev<'_, '_>, usize) -> Result<(), String>,
+) -> Result<(), (usize, String)> {
+    walk_inner(src, true, f)
+}
+
+fn walk_inner(
+    src: &str,
+    strict: bool,
     mut f: impl FnMut(Ev<'_, '_>, usize) -> Result<(), String>,
 ) -> Result<(), (usize, String)> {
     let mut reader = Reader::from_str(src);
     let config = reader.config_mut();
-    config.check_end_names = false;
-    config.allow_unmatched_ends = true;
+    config.check_end_names = strict;
+    config.allow_unmatched_ends = !strict;
     config.expand_empty_elements = false;
+    // Open elements (strict only): name and where it started.
+    let mut open: Vec<(String, usize)> = Vec::new();
     loop {
         let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = reader.read_event().map_err(|e| {
@@ -87,6 +107,30 @@ pub(crate) fn walk(
                 format!("not well-formed XML: {e}"),
             )
         })?;
+        if strict {
+            match &event {
+                Event::Start(el) | Event::Empty(el) => {
+                    if let Some(Err(err)) = el.attributes().with_checks(true).find(Result::is_err) {
+                        return Err((at, format!("bad attribute in <{}>: {err}", el.name().0)));
+                    }
+                    if let Event::Start(s) = &event {
+                        open.push((s.name().0.to_owned(), at));
+                    }
+                }
+                Event::End(_) => {
+                    open.pop();
+                }
+                Event::Eof => {
+                    if let Some((name, start)) = open.pop() {
+                        return Err((
+                            start,
+                            format!("<{name}> is not closed before the end of the file"),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
         let result = match &event {
             Event::Start(e) => {
                 let name = local(e.name().0);

@@ -43,7 +43,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     const CAPTURE: u8 = 1;
     const RED: u8 = 2;
     const VERSE: u8 = 3;
-    xml::walk(src, |ev, at| {
+    xml::walk_document(src, |ev, at| {
         let (t, open) = match ev {
             Ev::Open(t) => (t, true),
             Ev::Empty(t) => (t, false),

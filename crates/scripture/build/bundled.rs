@@ -231,6 +231,9 @@ fn clean(body: &str, kjv_marks: bool) -> (String, Vec<(u32, u32)>) {
     while out.ends_with(' ') {
         out.pop();
     }
+    if out.ends_with(" Selah") || out == "Selah" {
+        out.push('.');
+    }
     (out, red)
 }
 

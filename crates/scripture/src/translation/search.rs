@@ -172,12 +172,15 @@ impl Index {
         found
     }
 
-    fn lines_with(&self, phrase: &str) -> Vec<usize> {
+    /// The lines where `phrase` stands, and whether it opens the verse.
+    fn lines_with(&self, phrase: &str) -> HashMap<usize, bool> {
         let needle = format!(" {phrase} ");
-        let mut lines: Vec<usize> = memmem::find_iter(self.hay.as_bytes(), needle.as_bytes())
-            .map(|at| self.line_of(at))
-            .collect();
-        lines.dedup();
+        let mut lines = HashMap::new();
+        for at in memmem::find_iter(self.hay.as_bytes(), needle.as_bytes()) {
+            let line = self.line_of(at);
+            let opens = self.starts[line] as usize == at;
+            *lines.entry(line).or_insert(false) |= opens;
+        }
         lines
     }
 
@@ -204,15 +207,15 @@ impl Index {
             .filter(|line| per_word.iter().all(|m| m.contains_key(line)))
             .collect();
         for phrase in &phrases {
-            let with: std::collections::HashSet<usize> =
-                self.lines_with(phrase).into_iter().collect();
-            candidates.retain(|line| with.contains(line));
+            let with = self.lines_with(phrase);
+            candidates.retain(|line| with.contains_key(line));
         }
-        // Lines where the whole query stands as a phrase rank higher.
-        let together: std::collections::HashSet<usize> = if words.len() > 1 {
-            self.lines_with(&words.join(" ")).into_iter().collect()
+        // Lines where the whole query stands as a phrase rank higher, and
+        // higher still when the verse opens with it ("Be still, and know").
+        let together = if words.len() > 1 {
+            self.lines_with(&words.join(" "))
         } else {
-            Default::default()
+            HashMap::new()
         };
         let idf: Vec<f32> = per_word
             .iter()
@@ -229,8 +232,9 @@ impl Index {
                     let tf = f32::from(exact) + 0.6 * f32::from(prefix);
                     score += idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len));
                 }
-                if together.contains(&line) {
-                    score += idf.iter().sum::<f32>();
+                if let Some(&opens) = together.get(&line) {
+                    let all: f32 = idf.iter().sum();
+                    score += if opens { 1.5 * all } else { all };
                 }
                 (score, line)
             })

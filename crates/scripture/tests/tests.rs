@@ -8,6 +8,7 @@ mod api;
 mod canon;
 mod forms;
 mod import;
+mod import_props;
 mod library;
 mod refs_cli;
 mod robustness;

@@ -307,6 +307,16 @@ impl ImportedText {
         notes
     }
 
+    /// The translation in memory, without writing a file: to look at an
+    /// import before keeping it (and for the fuzz target).
+    pub fn into_translation(
+        self,
+        options: &ImportOptions,
+    ) -> Result<crate::Translation, crate::OpenError> {
+        let (_, bytes) = self.into_file(options);
+        crate::Translation::from_bytes(bytes)
+    }
+
     /// Builds the translation file: metadata and compressed books.
     fn into_file(self, options: &ImportOptions) -> (TranslationInfo, Vec<u8>) {
         let notes = self.notes();

@@ -325,10 +325,17 @@ pub(crate) fn render(passage: &Passage, info: &TranslationInfo) -> String {
     let _ = writeln!(out, "{} ({})", passage.reference, info.abbreviation);
     let mut notes: Vec<(String, String)> = Vec::new();
     let mut first = true;
+    let mut previous: Option<abide_scripture::VerseRef> = None;
     for verse in &passage.verses {
-        if verse.range_start {
-            out.push_str("\n     …\n");
+        let r = verse.reference;
+        let moved = previous.is_some_and(|p| p.book != r.book || p.chapter != r.chapter);
+        if verse.range_start || moved {
+            // A gap ("…"), or another chapter: say where the text goes on.
+            let gap = if verse.range_start { "… " } else { "" };
+            let _ = write!(out, "\n     {gap}{}\n", chapter_name(r));
+            first = true;
         }
+        previous = Some(r);
         for heading in &verse.headings {
             let _ = write!(out, "\n     {heading}\n");
             first = true;
@@ -394,6 +401,15 @@ pub(crate) fn render(passage: &Passage, info: &TranslationInfo) -> String {
     }
     let _ = write!(out, "\n{}\n", info.attribution());
     out
+}
+
+/// "Romans 8", "Jude": where a verse stands, for a reader who lost the thread.
+fn chapter_name(r: abide_scripture::VerseRef) -> String {
+    let v = abide_scripture::Versification::kjv();
+    match abide_scripture::Range::chapter(r.book, r.chapter, v) {
+        Some(chapter) => abide_scripture::format_range(chapter, abide_scripture::Style::Full),
+        None => r.book.book().name.to_owned(),
+    }
 }
 
 /// `a`, `b`, ... `z`, `aa`, `ab`, ...

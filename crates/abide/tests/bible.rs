@@ -140,6 +140,21 @@ fn a_passage_shows_titles_poetry_and_footnotes() {
         kjv,
         "John 11:35 (KJV)\n\n 35  Jesus wept.\n\nKing James Version (KJV), public domain\n"
     );
+    // Gaps and chapter changes are labelled.
+    let list = stdout(&bible(
+        data_with_web(),
+        &["show", "John 3:16, 18; Rom 8:28", "-t", "kjv"],
+    ));
+    let labels: Vec<&str> = list.lines().filter(|l| l.starts_with("     ")).collect();
+    assert_eq!(labels, ["     … John 3", "     … Romans 8"], "{list}");
+    let across = stdout(&bible(
+        data_with_web(),
+        &["show", "John 3:36-4:1", "-t", "kjv"],
+    ));
+    assert!(
+        across.contains("\n     John 4\n\n  1  When therefore"),
+        "{across}"
+    );
 }
 
 #[test]

@@ -9,7 +9,8 @@
 //! - a missing space after punctuation (`sea.And`);
 //! - psalm titles, merged into verse 1 by the source, split off as titles
 //!   (and the KJV's `ALEPH.` before Psalm 119:1 made a heading);
-//! - a verse given twice (KJV Genesis 1:17) kept once;
+//! - a verse given twice (KJV Genesis 1:17) kept once; a heading that is not
+//!   scripture (ASV before Psalm 135) dropped;
 //! - verses left empty by the source (ASV Matthew 17:21, ...) recorded as absent.
 
 use crate::canon::{BookId, Versification};
@@ -105,6 +106,14 @@ pub(crate) fn build(t: &Bundled, text: &str) -> Result<Vec<u8>, String> {
             ..RawVerse::default()
         };
         if id.osis() == "Ps" && verse == 1 {
+            // A heading the source's ASV carries before Psalm 135 (the 1901
+            // text has none): not scripture, so it goes.
+            if chapter == 135
+                && t.id == "asv"
+                && let Some(rest) = text.strip_prefix("Vanity of Idols. ")
+            {
+                text = rest.to_owned();
+            }
             if let Some(rest) = text.strip_prefix("ALEPH. ") {
                 verse_data.headings.push("ALEPH".to_owned());
                 text = rest.to_owned();

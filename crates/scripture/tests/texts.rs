@@ -142,6 +142,7 @@ fn the_bundled_texts_are_clean() {
         verses(asv, "Ps 18:1")[0].text,
         "I love thee, O Jehovah, my strength."
     );
+    assert!(text(asv, "Psalm 135:1").starts_with("Praise ye Jehovah."));
 }
 
 #[test]

@@ -194,6 +194,22 @@ fn the_world_english_bible_checks_out() {
         "{}",
         text(t, "Song 1:2")
     );
+    // A cross reference between two words does not glue them ("days of Achan").
+    assert!(
+        text(t, "2 Esdras 7:37").contains("days of Achan"),
+        "{}",
+        text(t, "2 Esdras 7:37")
+    );
+    let v = Versification::kjv();
+    for book in t.books() {
+        for verse in t.passage(Range::book(book, v)).unwrap().verses {
+            let b = verse.text.as_bytes();
+            let glued = b
+                .windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+            assert!(!glued, "web {}: {}", verse.reference, verse.text);
+        }
+    }
     let info = t.info();
     assert_eq!(info.abbreviation, "WEB");
     assert_eq!(info.licence, "Public Domain");

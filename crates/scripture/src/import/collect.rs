@@ -258,6 +258,14 @@ impl Collector {
         }
     }
 
+    /// Something left out between two words (a cross reference) stood for a
+    /// space, as a footnote does.
+    pub(crate) fn gap(&mut self) {
+        if self.cur.is_some() {
+            self.note_gap = true;
+        }
+    }
+
     /// Maps the collected verses onto the default versification.
     pub(crate) fn finish(mut self) -> Mapped {
         self.end_verse();
@@ -308,21 +316,22 @@ impl Collector {
             let Some(book) = BookId::from_number(b) else {
                 continue;
             };
-            let what = if v.verse_count(book, c).is_none() {
-                format!(
-                    "{} {c} (a chapter the KJV numbering does not have)",
-                    book.book().name
-                )
-            } else {
-                format!(
-                    "{} {c}:{}",
-                    book.book().name,
-                    ns.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
-                )
-            };
-            notes.push(format!(
-                "{what}: not in the KJV numbering; the text is kept at the end of the chapter before"
-            ));
+            let name = book.book().name;
+            let listed = ns.iter().map(u16::to_string).collect::<Vec<_>>().join(", ");
+            notes.push(match v.verse_count(book, c) {
+                None => {
+                    let last = v.last_chapter(book);
+                    format!(
+                        "{name} {c}: a chapter the KJV numbering does not have; its text \
+                         is kept at the end of {name} {last}"
+                    )
+                }
+                Some(k) => format!(
+                    "{name} {c}: the source numbers verses the KJV does not have ({listed}); \
+                     they are kept at the end of {name} {c}:{k}, and this chapter's verse \
+                     numbers may not line up with the KJV's"
+                ),
+            });
         }
         for data in &mut books {
             let Some(book) = BookId::from_number(data.number) else {
@@ -497,6 +506,25 @@ fn map_versification(verses: &mut BTreeMap<Key, SrcVerse>, notes: &mut Vec<Strin
         let n = chapter_len(verses, joel, 4);
         shift(verses, joel, (4, 1, n), (3, 1));
         notes.push("Joel 3:1–5 and 4 (Hebrew numbering) mapped to Joel 2:28–32 and 3.".into());
+    }
+    // 2 Esdras 7 with the "missing fragment" (NRSV, 140 verses): 7:36-105 are
+    // not in the KJV's Apocrypha, whose 7:36-70 are the source's 7:106-140.
+    let esd = id("2Esd");
+    if chapter_len(verses, esd, 7) == 140 {
+        let fragment: Vec<SrcVerse> = (36..=105)
+            .filter_map(|n| verses.remove(&(esd, 7, n)))
+            .collect();
+        shift(verses, esd, (7, 106, 140), (7, 36));
+        if let Some(t) = verses.get_mut(&(esd, 7, 35)) {
+            for f in fragment {
+                append(&mut t.v, f.v);
+            }
+        }
+        notes.push(
+            "2 Esdras 7:106–140 mapped to 7:36–70 as in the KJV; the source's 7:36–105, \
+             which the KJV does not have, are kept at the end of 7:35."
+                .into(),
+        );
     }
     // Baruch 6 is the Letter of Jeremiah, a book of its own here.
     let bar = id("Bar");

@@ -276,12 +276,15 @@ impl<'c> Osis<'c> {
         let Some(i) = self.stack.iter().rposition(|(n, _)| n == name) else {
             return; // an end without a start: fragments have them
         };
-        let undone: Vec<Undo> = self.stack.drain(i..).map(|(_, u)| u).collect();
-        for undo in undone.into_iter().rev() {
+        let undone: Vec<(String, Undo)> = self.stack.drain(i..).collect();
+        for (element, undo) in undone.into_iter().rev() {
             match undo {
                 Undo::Nothing => {}
                 Undo::Capture => {
                     if let Some((cap, text)) = self.caps.pop() {
+                        if element == "note" && cap == Cap::Skip {
+                            self.c.gap();
+                        }
                         let wanted = self.intro == 0 && self.header == 0 && !self.book_skipped;
                         match cap {
                             Cap::Psalm if wanted => self.c.title(&text),

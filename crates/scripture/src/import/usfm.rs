@@ -159,6 +159,9 @@ pub(crate) fn read(src: &str, c: &mut Collector, st: &mut State) -> Result<Hints
         if let Some(end) = st.skip_until {
             if is_end && name == end {
                 st.skip_until = None;
+                if matches!(end, "x" | "ex") {
+                    c.gap();
+                }
             }
             continue;
         }

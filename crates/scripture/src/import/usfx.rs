@@ -126,9 +126,13 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                         caps.push((Cap::Note, String::new()));
                         undo = CAPTURE;
                     }
-                    "fr" | "x" | "ex" | "fig" | "id" | "ide" | "h" | "toc" | "rem" | "mt"
-                    | "mt1" | "mt2" | "cl" | "cp" | "va" | "vp" | "ca" | "sp" | "r" | "mr"
-                    | "ip" | "is" | "io" | "imt" | "iot" | "rq" | "periph" => {
+                    "x" | "ex" => {
+                        caps.push((Cap::Skip, String::new()));
+                        undo = XREF;
+                    }
+                    "fr" | "fig" | "id" | "ide" | "h" | "toc" | "rem" | "mt" | "mt1" | "mt2"
+                    | "cl" | "cp" | "va" | "vp" | "ca" | "sp" | "r" | "mr" | "ip" | "is" | "io"
+                    | "imt" | "iot" | "rq" | "periph" => {
                         caps.push((Cap::Skip, String::new()));
                         undo = CAPTURE;
                     }
@@ -140,7 +144,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                 }
                 if open {
                     stack.push((t.name.to_owned(), undo));
-                } else if undo == CAPTURE {
+                } else if undo == CAPTURE || undo == XREF {
                     caps.pop();
                 } else if undo == RED {
                     c.red(false);
@@ -167,6 +171,8 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
 
 const CAPTURE: u8 = 1;
 const RED: u8 = 2;
+/// A cross reference: left out, but it stood between two words.
+const XREF: u8 = 3;
 
 fn close(
     name: &str,
@@ -182,6 +188,9 @@ fn close(
     for undo in undone.into_iter().rev() {
         if undo == RED {
             c.red(false);
+        } else if undo == XREF {
+            caps.pop();
+            c.gap();
         } else if undo == CAPTURE
             && let Some((cap, text)) = caps.pop()
         {

@@ -43,6 +43,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     const CAPTURE: u8 = 1;
     const RED: u8 = 2;
     const VERSE: u8 = 3;
+    const XREF: u8 = 4;
     xml::walk_document(src, |ev, at| {
         let (t, open) = match ev {
             Ev::Open(t) => (t, true),
@@ -57,6 +58,10 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                     match undo {
                         RED => c.red(false),
                         VERSE => c.end_verse(),
+                        XREF => {
+                            caps.pop();
+                            c.gap();
+                        }
                         CAPTURE => {
                             let Some((cap, text)) = caps.pop() else {
                                 continue;
@@ -194,7 +199,11 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                 caps.push((Cap::Note, String::new()));
                 undo = CAPTURE;
             }
-            "XREF" | "REMARK" | "PROLOG" | "MEDIA" | "INFORMATION" => {
+            "XREF" => {
+                caps.push((Cap::Skip, String::new()));
+                undo = XREF;
+            }
+            "REMARK" | "PROLOG" | "MEDIA" | "INFORMATION" => {
                 caps.push((Cap::Skip, String::new()));
                 undo = CAPTURE;
                 if name == "INFORMATION" {
@@ -221,7 +230,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
         }
         if open {
             stack.push((name, undo));
-        } else if undo == CAPTURE {
+        } else if undo == CAPTURE || undo == XREF {
             caps.pop();
         } else if undo == RED {
             c.red(false);

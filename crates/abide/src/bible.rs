@@ -168,7 +168,10 @@ pub(crate) fn run(config: &Config, command: BibleCommand) -> anyhow::Result<Exit
             let t = pick(&library, translation.as_deref())?;
             let citation = parse(&reference).map_err(|e| anyhow::anyhow!("{e}"))?;
             let passage = t.passage(&citation.ranges)?;
-            print!("{}", render(&passage, t.info()));
+            print!(
+                "{}",
+                render(&passage, t.info(), std::io::stdout().is_terminal())
+            );
         }
         BibleCommand::Search {
             query,
@@ -244,7 +247,10 @@ pub(crate) fn run(config: &Config, command: BibleCommand) -> anyhow::Result<Exit
             let range = library.verse_of_the_day(i32::from(date.year()), month, day);
             let passage = t.passage(range)?;
             println!("Verse of the day, {date}:");
-            print!("{}", render(&passage, t.info()));
+            print!(
+                "{}",
+                render(&passage, t.info(), std::io::stdout().is_terminal())
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -319,8 +325,9 @@ fn list(library: &Library) -> anyhow::Result<()> {
 /// The passage as the terminal shows it: the reference and translation,
 /// headings and psalm titles on their own lines, a blank line between
 /// paragraphs, verse numbers in the margin, poetry line by line, footnote
-/// marks `[a]` with the notes below, and the attribution.
-pub(crate) fn render(passage: &Passage, info: &TranslationInfo) -> String {
+/// marks `[a]` with the notes below, and the attribution. `red` colours the
+/// words of Jesus (for a terminal).
+pub(crate) fn render(passage: &Passage, info: &TranslationInfo, red: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", passage.reference, info.abbreviation);
     let mut notes: Vec<(String, String)> = Vec::new();
@@ -348,14 +355,18 @@ pub(crate) fn render(passage: &Passage, info: &TranslationInfo) -> String {
             out.push('\n');
         }
         first = false;
-        // The text with note marks inserted at their offsets.
-        let mut text = String::new();
-        let mut at = 0;
+        // The text with note marks (and, on a terminal, red letters)
+        // inserted at their offsets: (offset, order at that offset, what).
+        let mut marks: Vec<(usize, u8, String)> = Vec::new();
+        if red {
+            for span in &verse.words_of_jesus {
+                marks.push((span.start, 1, "\x1b[31m".to_owned()));
+                marks.push((span.end, 0, "\x1b[0m".to_owned()));
+            }
+        }
         for note in &verse.notes {
             let mark = note_mark(notes.len());
-            text.push_str(&verse.text[at..note.offset]);
-            let _ = write!(text, "[{mark}]");
-            at = note.offset;
+            marks.push((note.offset, 2, format!("[{mark}]")));
             notes.push((
                 mark,
                 format!(
@@ -363,6 +374,14 @@ pub(crate) fn render(passage: &Passage, info: &TranslationInfo) -> String {
                     verse.reference.chapter, verse.reference.verse, note.text
                 ),
             ));
+        }
+        marks.sort_by_key(|m| (m.0, m.1));
+        let mut text = String::new();
+        let mut at = 0;
+        for (offset, _, mark) in marks {
+            text.push_str(&verse.text[at..offset]);
+            text.push_str(&mark);
+            at = offset;
         }
         text.push_str(&verse.text[at..]);
         for (i, line) in text.split('\n').enumerate() {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use abide_scripture::{
-    Format, ImportOptions, Library, Passage, Translation, TranslationInfo, import_file,
+    Format, ImportOptions, Library, Passage, Run, Translation, TranslationInfo, import_file,
     import_sword, parse,
 };
 use anyhow::{Context, bail};
@@ -355,35 +355,27 @@ pub(crate) fn render(passage: &Passage, info: &TranslationInfo, red: bool) -> St
             out.push('\n');
         }
         first = false;
-        // The text with note marks (and, on a terminal, red letters)
-        // inserted at their offsets: (offset, order at that offset, what).
-        let mut marks: Vec<(usize, u8, String)> = Vec::new();
-        if red {
-            for span in &verse.words_of_jesus {
-                marks.push((span.start, 1, "\x1b[31m".to_owned()));
-                marks.push((span.end, 0, "\x1b[0m".to_owned()));
+        // The text with note marks and, on a terminal, red letters.
+        let mut text = String::new();
+        for run in verse.runs() {
+            match run {
+                Run::Text { text: t, jesus } if jesus && red => {
+                    let _ = write!(text, "\x1b[31m{t}\x1b[0m");
+                }
+                Run::Text { text: t, .. } => text.push_str(t),
+                Run::LineBreak => text.push('\n'),
+                Run::Note(n) => {
+                    let mark = note_mark(notes.len());
+                    let _ = write!(text, "[{mark}]");
+                    let r = verse.reference;
+                    notes.push((
+                        mark,
+                        format!("{}:{} {}", r.chapter, r.verse, verse.notes[n].text),
+                    ));
+                }
+                _ => {}
             }
         }
-        for note in &verse.notes {
-            let mark = note_mark(notes.len());
-            marks.push((note.offset, 2, format!("[{mark}]")));
-            notes.push((
-                mark,
-                format!(
-                    "{}:{} {}",
-                    verse.reference.chapter, verse.reference.verse, note.text
-                ),
-            ));
-        }
-        marks.sort_by_key(|m| (m.0, m.1));
-        let mut text = String::new();
-        let mut at = 0;
-        for (offset, _, mark) in marks {
-            text.push_str(&verse.text[at..offset]);
-            text.push_str(&mark);
-            at = offset;
-        }
-        text.push_str(&verse.text[at..]);
         for (i, line) in text.split('\n').enumerate() {
             if i == 0 {
                 let _ = writeln!(out, "{:>3}  {line}", verse.number);

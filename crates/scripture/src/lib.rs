@@ -146,6 +146,6 @@ pub use library::{
 pub use osis::{parse_osis, parse_osis_range, to_osis};
 pub use translation::search::{SearchHit, SearchResults};
 pub use translation::{
-    LookupError, Note, OpenError, Passage, Translation, TranslationInfo, Verse, is_valid_id,
+    LookupError, Note, OpenError, Passage, Run, Translation, TranslationInfo, Verse, is_valid_id,
 };
 pub use verse::{Range, VerseRef};

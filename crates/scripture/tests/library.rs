@@ -43,6 +43,47 @@ fn every_shape_of_reference_is_a_passage() {
 }
 
 #[test]
+fn a_verse_reads_as_runs_of_text_breaks_and_notes() {
+    use abide_scripture::Run;
+    let (_dir, t) = crate::import::import(&fixture("bible/sample.osis.xml"), None);
+    let ps = &passage(&t, "Psalm 3:2").verses[0];
+    assert_eq!(
+        ps.runs(),
+        [
+            Run::Text {
+                text: "Many say of my soul,",
+                jesus: false
+            },
+            Run::LineBreak,
+            Run::Text {
+                text: "“There is no help for him.”",
+                jesus: false
+            },
+            Run::Note(0),
+            Run::LineBreak,
+            Run::Text {
+                text: "Selah.",
+                jesus: false
+            },
+        ]
+    );
+    let john = &passage(&t, "John 15:3").verses[0];
+    assert_eq!(
+        john.runs(),
+        [
+            Run::Text {
+                text: "Jesus said to them, ",
+                jesus: false
+            },
+            Run::Text {
+                text: "“Stay close, and you will grow.”",
+                jesus: true
+            },
+        ]
+    );
+}
+
+#[test]
 fn words_of_jesus_come_as_segments() {
     let john = &passage(bundled("kjv"), "John 15:5").verses[0];
     let segments = john.segments();

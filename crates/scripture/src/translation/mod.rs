@@ -119,7 +119,76 @@ pub struct Verse {
     pub notes: Vec<Note>,
 }
 
+/// One piece of a verse in reading order: what a renderer walks (see
+/// [`Verse::runs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Run<'v> {
+    /// Text without line breaks; `jesus` when it is words of Jesus.
+    Text {
+        /// The text.
+        text: &'v str,
+        /// Whether these are words of Jesus.
+        jesus: bool,
+    },
+    /// A line break between lines of poetry.
+    LineBreak,
+    /// The mark of footnote `n` (an index into [`Verse::notes`]).
+    Note(usize),
+}
+
 impl Verse {
+    /// The verse as text runs, line breaks and footnote marks, in reading
+    /// order: everything an HTML or terminal renderer needs.
+    ///
+    /// ```
+    /// use abide_scripture::{Library, Run, parse};
+    /// let library = Library::bundled();
+    /// let passage = library.get("kjv").unwrap().passage(&parse("John 11:35").unwrap().ranges).unwrap();
+    /// let runs = passage.verses[0].runs();
+    /// assert_eq!(runs, [Run::Text { text: "Jesus wept.", jesus: false }]);
+    /// ```
+    pub fn runs(&self) -> Vec<Run<'_>> {
+        let len = self.text.len();
+        let mut cuts: Vec<usize> = vec![0, len];
+        for span in &self.words_of_jesus {
+            cuts.push(span.start.min(len));
+            cuts.push(span.end.min(len));
+        }
+        cuts.extend(self.notes.iter().map(|n| n.offset.min(len)));
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut runs = Vec::new();
+        let notes_at = |at: usize, runs: &mut Vec<Run<'_>>| {
+            for (i, note) in self.notes.iter().enumerate() {
+                if note.offset.min(len) == at {
+                    runs.push(Run::Note(i));
+                }
+            }
+        };
+        notes_at(0, &mut runs);
+        for pair in cuts.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let Some(chunk) = self.text.get(a..b) else {
+                continue;
+            };
+            let jesus = self
+                .words_of_jesus
+                .iter()
+                .any(|s| s.start <= a && a < s.end);
+            for (i, line) in chunk.split('\n').enumerate() {
+                if i > 0 {
+                    runs.push(Run::LineBreak);
+                }
+                if !line.is_empty() {
+                    runs.push(Run::Text { text: line, jesus });
+                }
+            }
+            notes_at(b, &mut runs);
+        }
+        runs
+    }
+
     /// The text cut into runs, each flagged true when it is words of Jesus:
     /// what a renderer needs for red letters.
     pub fn segments(&self) -> Vec<(&str, bool)> {

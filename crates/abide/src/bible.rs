@@ -93,19 +93,22 @@ pub(crate) fn translations_dir(config: &Config) -> PathBuf {
 }
 
 /// Imports the World English Bible from its installed SWORD module when the
-/// translations folder does not have it yet, so that it is the default
-/// wherever Debian's `sword-text-web` is installed. Returns a line to show
-/// when it imported; a missing module is not an error.
+/// translations folder does not have it yet (or has a copy this Abide cannot
+/// read, e.g. from an older format), so that it is the default wherever
+/// Debian's `sword-text-web` is installed. Returns a line to show when it
+/// imported; a missing module is not an error.
 pub(crate) fn import_web_if_installed(dir: &Path) -> anyhow::Result<Option<String>> {
     let target = dir.join(format!(
         "{}.{}",
         abide_scripture::PREFERRED_DEFAULT,
         abide_scripture::TRANSLATION_EXTENSION
     ));
-    if target.exists() || !web_module_installed() {
+    let readable = target.exists() && Translation::open(&target).is_ok();
+    if readable || !web_module_installed() {
         return Ok(None);
     }
-    let options = ImportOptions::new(abide_scripture::PREFERRED_DEFAULT);
+    let mut options = ImportOptions::new(abide_scripture::PREFERRED_DEFAULT);
+    options.replace = true;
     let report = import_sword(WEB_MODULE, &options, dir)
         .with_context(|| format!("importing the World English Bible into {}", dir.display()))?;
     Ok(Some(format!(

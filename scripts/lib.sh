@@ -136,6 +136,14 @@ abide_stop_all() {
   fi
 }
 
+# The 2020 World English Bible as a SWORD module (sword-text-web) and mod2imp
+# (libsword-utils), which `abide` uses to import it: where it is installed, the
+# WEB is the default translation (imported into <data_dir>/translations on
+# first use). The ASV and KJV are compiled in and need nothing.
+abide_need_bible() {
+  abide_need_packages sword-text-web libsword-utils
+}
+
 # The build tools every cargo build here needs (a C compiler for the bundled SQLite).
 abide_need_build_tools() {
   command -v cargo >/dev/null || abide_die "cargo not found: install the Rust toolchain (rustup) first"

@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct Config {
-    /// Folder for Abide's own files: the SQLite database and, later, uploads
-    /// and caches. Created when missing. Env: ABIDE_DATA_DIR.
+    /// Folder for Abide's own files: the SQLite database, translations/ (the
+    /// imported Bible translations) and, later, uploads and caches. Created
+    /// when missing. Env: ABIDE_DATA_DIR.
     #[doku(as = "String", example = "data")]
     pub(crate) data_dir: PathBuf,
     /// The web server.

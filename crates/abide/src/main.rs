@@ -1,7 +1,8 @@
 //! The `abide` binary: the command line over the other crates. It reads the
 //! configuration, sets up logging and runs one command: `serve`, `migrate`,
-//! `import`, `settings`, `config`, `refs`.
+//! `import`, `settings`, `config`, `refs`, `bible`.
 
+mod bible;
 mod config;
 mod demo;
 mod import;
@@ -59,6 +60,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Bible translations: list, show a passage, search, import, verse of the day.
+    #[command(subcommand)]
+    Bible(bible::BibleCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&config)?);
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Bible(command) => bible::run(&config, command),
             Command::Config(ConfigCommand::Example) | Command::Refs { .. } => {
                 unreachable!("handled above")
             }

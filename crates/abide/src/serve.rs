@@ -85,6 +85,18 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     if let Some(dir) = &args.watch {
         crate::watch::import_now(&store, dir).await;
     }
+    // The World English Bible, from its installed SWORD module, once per data folder.
+    let translations = crate::bible::translations_dir(&config);
+    match tokio::task::spawn_blocking(move || crate::bible::import_web_if_installed(&translations))
+        .await?
+    {
+        Ok(Some(line)) => tracing::info!("{line}"),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(
+            error = format!("{e:#}"),
+            "the World English Bible was not imported"
+        ),
+    }
     let theme_dir =
         Some(PathBuf::from(&config.server.theme_dir)).filter(|d| !d.as_os_str().is_empty());
     let theme = Theme::load(theme_dir.as_deref())?;

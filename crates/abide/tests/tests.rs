@@ -5,6 +5,7 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod bible;
 mod browser;
 mod cli;
 mod import;

@@ -192,3 +192,17 @@ impl From<Range> for (u32, u32) {
         range.keys()
     }
 }
+
+/// A verse serialises as its OSIS id, e.g. `"John.3.16"`.
+impl serde::Serialize for VerseRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A range serialises in its shortest OSIS form, e.g. `"John.3.16-John.3.18"`.
+impl serde::Serialize for Range {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&crate::osis::to_osis(std::slice::from_ref(self)))
+    }
+}

@@ -7,7 +7,11 @@
 mod api;
 mod canon;
 mod forms;
+mod import;
+mod import_props;
+mod library;
 mod refs_cli;
 mod robustness;
 mod seed;
+mod texts;
 mod util;

@@ -1,0 +1,89 @@
+//! Writes the bundled translations (ASV, KJV) into `OUT_DIR` in Abide's own
+//! translation format, from the texts of the `bible-lib` crate.
+//!
+//! `bible-lib` keeps its texts in private constants and its API cuts every
+//! verse at the first colon ("Let there be light: and there was light" comes
+//! back as "Let there be light"), so the texts are read from the crate's
+//! source files instead: `cargo metadata` says where cargo unpacked it (this
+//! works for registry, vendored and offline builds alike), or
+//! `ABIDE_BIBLE_LIB_DIR` names the folder. The cleaning (markup, psalm
+//! titles, missing spaces) is in `build/bundled.rs`.
+
+#[path = "build/bundled.rs"]
+mod bundled;
+#[path = "src/canon.rs"]
+#[expect(
+    dead_code,
+    unreachable_pub,
+    reason = "the build script uses only the verse counts"
+)]
+mod canon;
+#[path = "src/translation/store.rs"]
+#[expect(dead_code, reason = "the build script only writes translation files")]
+mod store;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=build/bundled.rs");
+    println!("cargo::rerun-if-changed=src/translation/store.rs");
+    println!("cargo::rerun-if-changed=src/canon.rs");
+    println!("cargo::rerun-if-env-changed=ABIDE_BIBLE_LIB_DIR");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let dir = bible_lib_dir().unwrap_or_else(|e| {
+        panic!("cannot find the texts of the bible-lib crate: {e} (set ABIDE_BIBLE_LIB_DIR to its src/bible_translations folder)")
+    });
+    for t in &bundled::TRANSLATIONS {
+        let path = dir.join(t.file);
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let bytes = bundled::build(t, &text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let target = out.join(format!("{}.bible", t.id));
+        std::fs::write(&target, bytes).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
+    }
+}
+
+/// The `src/bible_translations` folder of the `bible-lib` package.
+fn bible_lib_dir() -> Result<PathBuf, String> {
+    if let Some(dir) = std::env::var_os("ABIDE_BIBLE_LIB_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("no CARGO_MANIFEST_DIR")?)
+            .join("Cargo.toml");
+    let output = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let package = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "bible-lib")
+        .ok_or("bible-lib is not in the dependency graph")?;
+    let manifest_path = package["manifest_path"]
+        .as_str()
+        .ok_or("no manifest_path for bible-lib")?;
+    let root = PathBuf::from(manifest_path);
+    let root = root.parent().ok_or("manifest_path has no folder")?;
+    Ok(root.join("src/bible_translations"))
+}

@@ -108,7 +108,21 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         ..WebConfig::default()
     };
     let title = store.site_settings().await?.title;
-    let state = AppState::new(store.clone(), theme, web);
+    let library = {
+        let dir = crate::bible::translations_dir(&config);
+        let library =
+            tokio::task::spawn_blocking(move || abide_scripture::Library::open(&dir)).await??;
+        for problem in library.problems() {
+            tracing::warn!("{problem}");
+        }
+        tracing::info!(
+            translations = library.list().len(),
+            default = library.default_id(),
+            "Bible translations"
+        );
+        std::sync::Arc::new(library)
+    };
+    let state = AppState::new(store.clone(), library, theme, web);
 
     let shutdown = CancellationToken::new();
     tokio::spawn(watch_signals(shutdown.clone()));

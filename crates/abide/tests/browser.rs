@@ -22,6 +22,8 @@ async fn the_demo_pages_render_and_pass_axe() {
         ("tag", "/tags/rest", "Rest"),
         ("author", "/authors/miriam-hale", "Miriam Hale"),
         ("not-found", "/no/such/page", "Page not found"),
+        ("bible", "/bible", "Bible"),
+        ("passage", "/bible/Ps.46", "Psalm 46"),
     ];
     let mut failures = Vec::new();
     for (device, width, height) in [PHONE, DESKTOP] {
@@ -159,4 +161,88 @@ async fn pages_work_without_javascript() {
     let (status, _, html) = http_get(&server.url, next).await;
     assert_eq!(status, 200);
     assert!(html.contains("<h1 id=\"entry-title\">The Quiet Place</h1>"));
+}
+
+/// Focusing a scripture link shows its verses in a popover (keyboard and
+/// screen readers: the link is described by it); Escape closes it; the link
+/// itself still leads to the passage page.
+#[tokio::test]
+async fn the_verse_popover_opens_on_focus() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--demo"], &[]);
+    let browser = Browser::start(DESKTOP.1, DESKTOP.2).await;
+    browser
+        .client
+        .goto(&format!("{}/journeys/come-and-rest/be-still", server.url))
+        .await
+        .unwrap();
+    let link = browser
+        .client
+        .find(Locator::Css(".prose a.ref[data-osis='Ps.46.2-Ps.46.6']"))
+        .await
+        .unwrap();
+    browser
+        .client
+        .execute(
+            "arguments[0].focus()",
+            vec![serde_json::to_value(&link).unwrap()],
+        )
+        .await
+        .unwrap();
+    let popover = browser
+        .client
+        .wait()
+        .for_element(Locator::Css(".passage-popover .popover-text"))
+        .await
+        .unwrap();
+    let text = popover.text().await.unwrap();
+    assert!(
+        text.contains("mountains"),
+        "the verses of Psalm 46:2-6: {text}"
+    );
+    let described = link.attr("aria-describedby").await.unwrap();
+    assert_eq!(described.as_deref(), Some("passage-popover"));
+    browser.screenshot("entry-popover").await;
+    let violations = browser.axe().await;
+    assert!(
+        violations.is_empty(),
+        "with the popover open: {violations:?}"
+    );
+
+    browser
+        .client
+        .execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let open = browser
+        .client
+        .execute(
+            "return document.querySelectorAll('.passage-popover').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(open, 0, "Escape closes it");
+
+    // The link is a link: following it opens the passage page.
+    let href = link.attr("href").await.unwrap().unwrap();
+    assert_eq!(href, "/bible/Ps.46.2-Ps.46.6");
+    browser
+        .client
+        .goto(&format!("{}{href}", server.url))
+        .await
+        .unwrap();
+    let h1 = browser
+        .client
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "Psalm 46:2–6");
+    browser.close().await;
 }

@@ -167,7 +167,10 @@ impl CachedPage {
             response
         };
         let h = response.headers_mut();
-        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        h.insert(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, cookie"),
+        );
         h.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, no-cache"),
@@ -251,10 +254,15 @@ pub(crate) async fn cached_pages(
     }
     let cache = state.cache();
     cache.revalidate(&state).await;
-    let key = request.uri().path_and_query().map_or_else(
+    let mut key = request.uri().path_and_query().map_or_else(
         || request.uri().path().to_owned(),
         |pq| pq.as_str().to_owned(),
     );
+    // Pages quote scripture in the reader's translation.
+    if let Some(translation) = crate::state::reader_translation(request.headers()) {
+        key.push_str("#translation=");
+        key.push_str(&translation);
+    }
     let headers = request.headers().clone();
     if let Some(page) = cache.get(&key) {
         return page.respond(&method, &headers);

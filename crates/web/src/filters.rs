@@ -41,6 +41,21 @@ pub(crate) fn rfc2822(ms: i64) -> Result<String, Error> {
         .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
 }
 
+/// `{{ text|truncate(200) }}`: at most that many characters, cut at a word,
+/// with an ellipsis when cut.
+pub(crate) fn truncate(text: &str, length: Option<usize>) -> String {
+    let length = length.unwrap_or(255);
+    if text.chars().count() <= length {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(length).collect();
+    let cut = match cut.rfind(' ') {
+        Some(space) if space > length / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
 /// Escapes text for HTML element content and double- or single-quoted attributes.
 pub(crate) fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(['&', '<', '>', '"', '\'']) {
@@ -63,6 +78,15 @@ pub(crate) fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncation_cuts_at_a_word() {
+        assert_eq!(truncate("short", Some(10)), "short");
+        assert_eq!(
+            truncate("Be still, and know that I am God", Some(12)),
+            "Be still…"
+        );
+    }
 
     #[test]
     fn dates_are_shown_in_the_site_zone() {

@@ -11,6 +11,7 @@ mod error;
 mod filters;
 mod handlers;
 mod middleware;
+mod passage;
 mod router;
 mod state;
 mod theme;

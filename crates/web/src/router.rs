@@ -13,7 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
-use crate::handlers::{assets, entries, feeds, health, home, journeys, tags};
+use crate::handlers::{assets, entries, feeds, health, home, journeys, passages, tags};
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::state::AppState;
 
@@ -34,11 +34,15 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.json", get(feeds::json_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
+        .route("/bible", get(passages::index))
+        .route("/bible/{osis}", get(passages::show))
+        .route("/api/passages/{osis}", get(passages::api))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::cache::cached_pages,
         ));
     let routes = pages
+        .route("/preferences", axum::routing::post(passages::remember))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{*path}", get(assets::show))

@@ -1,6 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use abide_scripture::Library;
 use abide_store::Store;
 use axum::response::Html;
 use minijinja::value::Serde;
@@ -44,6 +45,7 @@ pub struct AppState {
 
 struct Inner {
     store: Store,
+    library: Arc<Library>,
     theme: Theme,
     config: WebConfig,
     cache: PageCache,
@@ -51,10 +53,11 @@ struct Inner {
 
 impl AppState {
     /// Bundles what the handlers need.
-    pub fn new(store: Store, theme: Theme, config: WebConfig) -> Self {
+    pub fn new(store: Store, library: Arc<Library>, theme: Theme, config: WebConfig) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
+                library,
                 theme,
                 cache: PageCache::new(config.cache_check_every),
                 config,
@@ -65,6 +68,11 @@ impl AppState {
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The Bible translations.
+    pub fn library(&self) -> &Library {
+        &self.inner.library
     }
 
     /// The theme.
@@ -92,6 +100,7 @@ impl AppState {
         let site = self.store().site_settings().await?;
         let ctx = context! {
             site => Serde(site),
+            translations => Serde(self.library().list().iter().map(|t| crate::passage::TranslationView::of(t)).collect::<Vec<_>>()),
             year => jiff::ZonedDateTime::now().year(),
             base_url => self.config().base_url.as_str(),
             ..ctx
@@ -103,4 +112,22 @@ impl AppState {
 /// The current instant in milliseconds: what "published" is measured against.
 pub(crate) fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
+}
+
+/// The reader's chosen translation, from the `translation` cookie.
+pub(crate) fn reader_translation(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "translation")
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 32
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }

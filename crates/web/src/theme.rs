@@ -233,6 +233,7 @@ impl Theme {
             _ => minijinja::escape_formatter(out, state, value),
         });
         env.add_filter("date", crate::filters::date);
+        env.add_filter("truncate", crate::filters::truncate);
         env.add_filter("shortdate", crate::filters::shortdate);
         env.add_filter("isodate", crate::filters::isodate);
         env.add_filter("rfc2822", crate::filters::rfc2822);

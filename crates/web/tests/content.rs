@@ -32,6 +32,8 @@ async fn every_page_renders(db: TestDb) {
         ("/atom.xml", "atom.xml"),
         ("/sitemap.xml", "sitemap.xml"),
         ("/no-such-page", "error.html"),
+        ("/bible", "bible.html"),
+        ("/bible/Ps.130", "passage.html"),
     ];
     let mut rendered = BTreeSet::from(["base.html".to_owned(), "macros.html".to_owned()]);
     for (path, template) in pages {

@@ -8,4 +8,5 @@
 mod cache;
 mod content;
 mod pages;
+mod passages;
 mod util;

@@ -1,11 +1,20 @@
 use std::time::Duration;
 
+use std::sync::{Arc, OnceLock};
+
+use abide_scripture::Library;
 use abide_store::Store;
 use abide_web::{AppState, Theme, WebConfig, router};
 use axum::body::Body;
 use axum::http::{Request, Response};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+
+/// The bundled translations (ASV, KJV), opened once for all tests.
+pub(crate) fn library() -> Arc<Library> {
+    static LIBRARY: OnceLock<Arc<Library>> = OnceLock::new();
+    Arc::clone(LIBRARY.get_or_init(|| Arc::new(Library::bundled())))
+}
 
 pub(crate) fn state(store: &Store) -> AppState {
     // Tests change content between requests: check on every request.
@@ -19,7 +28,7 @@ pub(crate) fn state_with(store: &Store, cache_check_every: Duration) -> AppState
         max_body_bytes: 1024,
         cache_check_every,
     };
-    AppState::new(store.clone(), Theme::load(None).unwrap(), config)
+    AppState::new(store.clone(), library(), Theme::load(None).unwrap(), config)
 }
 
 /// Sends `request` through the whole router.

@@ -1,15 +1,18 @@
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Html;
 use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::state::{AppState, now_ms};
+use crate::passage::{choose, view};
+use crate::state::{AppState, now_ms, reader_translation};
 
 /// `GET /journeys/{journey}/{entry}`: one day, introduction or recap.
 pub(crate) async fn show(
     State(state): State<AppState>,
     Path((journey, slug)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Html<String>, AppError> {
     let now = now_ms();
     let store = state.store();
@@ -22,6 +25,11 @@ pub(crate) async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let (prev, next) = store.neighbours(&entry.card, now).await?;
+    let key = entry.card.key_osis.as_deref().and_then(|osis| {
+        let ranges = abide_scripture::parse_osis(osis).ok()?;
+        let translation = choose(state.library(), reader_translation(&headers).as_deref());
+        view(translation, &ranges).ok()
+    });
     // No accounts yet: members-only text is not shown to anyone.
     let locked = entry.card.members_only || journey.visibility == "members";
     state
@@ -34,6 +42,7 @@ pub(crate) async fn show(
                 prev => Serde(prev),
                 next => Serde(next),
                 locked,
+                key => Serde(key),
             },
         )
         .await

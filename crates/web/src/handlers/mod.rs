@@ -6,4 +6,5 @@ pub(crate) mod feeds;
 pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod journeys;
+pub(crate) mod passages;
 pub(crate) mod tags;

@@ -65,7 +65,8 @@
     tip.id = "passage-popover";
     tip.setAttribute("role", "tooltip");
     tip.textContent = "Loading " + link.textContent + "…";
-    document.body.appendChild(tip);
+    // Inside <main>, so the popover belongs to a landmark.
+    (document.querySelector("main") || document.body).appendChild(tip);
     link.setAttribute("aria-describedby", tip.id);
     place(link);
     var mine = tip;

@@ -21,6 +21,7 @@ pub use error::{ContentError, ContentErrors};
 pub use load::{LoadOptions, load_journey};
 pub use markdown::{FoundCitation, Rendered, plain_text, render_markdown, render_markdown_after};
 pub use model::{
-    Author, CitationKind, Entry, EntryCitation, EntryKind, Journey, Practice, Tag, Visibility, Week,
+    Author, CitationKind, Entry, EntryCitation, EntryKind, ImageFile, Journey, Practice, Tag,
+    Visibility, Week,
 };
 pub use slug::slugify;

@@ -14,7 +14,8 @@ use serde::Deserialize;
 use crate::error::{ContentError, ContentErrors};
 use crate::markdown::{plain_text, render_markdown, render_markdown_after};
 use crate::model::{
-    Author, CitationKind, Entry, EntryCitation, EntryKind, Journey, Practice, Tag, Visibility, Week,
+    Author, CitationKind, Entry, EntryCitation, EntryKind, ImageFile, Journey, Practice, Tag,
+    Visibility, Week,
 };
 use crate::slug::{is_slug, slugify};
 
@@ -185,15 +186,21 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
             }
         },
     };
+    let mut cover_url = None;
+    let mut cover_file = None;
     if let Some(cover) = &file.cover {
         let is_url =
             cover.starts_with("https://") || cover.starts_with("http://") || cover.starts_with('/');
-        if !is_url && !dir.join(cover).is_file() {
-            problems.add(
-                &shown_journey,
-                field_line("cover"),
-                format!("cover image {cover:?} not found in the journey folder"),
-            );
+        if is_url {
+            cover_url = Some(cover.clone());
+        } else {
+            match read_image(dir, cover) {
+                Ok(image) => {
+                    hasher.write(&image.bytes);
+                    cover_file = Some(image);
+                }
+                Err(message) => problems.add(&shown_journey, field_line("cover"), message),
+            }
         }
     }
 
@@ -327,7 +334,8 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
         slug,
         title: file.title.trim().to_owned(),
         summary: file.summary.trim().to_owned(),
-        cover_image: file.cover.clone(),
+        cover_image: cover_url,
+        cover_file,
         tags,
         visibility,
         weeks,
@@ -813,6 +821,55 @@ fn inline_html(source: &str, context: &str) -> String {
         .and_then(|h| h.strip_suffix("</p>"))
         .unwrap_or(html)
         .to_owned()
+}
+
+/// Largest image accepted from a journey folder.
+const MAX_IMAGE_BYTES: usize = 5 << 20;
+
+/// Reads an image of the journey folder, checking that it is one that browsers
+/// and link previews show (JPEG, PNG, WebP), by its first bytes.
+fn read_image(dir: &Path, name: &str) -> Result<ImageFile, String> {
+    let path = dir.join(name);
+    if name.contains("..") {
+        return Err(format!(
+            "cover image {name:?}: must be inside the journey folder"
+        ));
+    }
+    let bytes = std::fs::read(&path).map_err(|e| format!("cover image {name:?}: {e}"))?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(format!(
+            "cover image {name:?} is {} bytes; at most {MAX_IMAGE_BYTES}",
+            bytes.len()
+        ));
+    }
+    let content_type = if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "image/webp"
+    } else {
+        return Err(format!(
+            "cover image {name:?} is not a JPEG, PNG or WebP image"
+        ));
+    };
+    let file_name = Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_owned());
+    Ok(ImageFile {
+        name: slugify_file_name(&file_name),
+        content_type,
+        bytes,
+    })
+}
+
+/// `Cover Photo.JPG` -> `cover-photo.jpg`.
+fn slugify_file_name(name: &str) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{}.{}", slugify(stem), ext.to_ascii_lowercase()),
+        None => slugify(name),
+    }
 }
 
 /// The first sentences of `text`, about 200 characters at most.

@@ -188,6 +188,17 @@ pub struct Entry {
     pub word_count: usize,
 }
 
+/// An image file from a journey folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageFile {
+    /// The file name, e.g. `cover.jpg`.
+    pub name: String,
+    /// `image/jpeg`, `image/png` or `image/webp`.
+    pub content_type: &'static str,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
 /// One week of a journey.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Week {
@@ -208,8 +219,11 @@ pub struct Journey {
     pub title: String,
     /// A paragraph about it (plain text).
     pub summary: String,
-    /// The cover image: a path under the site's media or an absolute URL.
+    /// The cover image given as a URL (`https://…` or a path on the site).
     pub cover_image: Option<String>,
+    /// The cover image given as a file of the journey folder.
+    #[serde(skip)]
+    pub cover_file: Option<ImageFile>,
     /// Tags.
     pub tags: Vec<Tag>,
     /// Who may see it.

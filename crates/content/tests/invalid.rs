@@ -40,3 +40,12 @@ fn every_problem_is_reported_with_file_and_line() {
         errors.join("\n")
     );
 }
+
+#[test]
+fn a_cover_that_is_not_an_image_is_refused() {
+    let errors = errors("bad-cover");
+    assert_eq!(
+        errors,
+        ["journey.toml:3: cover image \"cover.jpg\" is not a JPEG, PNG or WebP image"]
+    );
+}

@@ -30,6 +30,12 @@ fn a_journey_folder_loads_whole() {
     assert_eq!(j.weeks[0].theme, "Waiting in the Dark");
     assert!(j.weeks[0].introduction_html.contains("<em>well</em>"));
     assert_eq!(j.authors.len(), 2);
+    let cover = j.cover_file.as_ref().unwrap();
+    assert_eq!(
+        (cover.name.as_str(), cover.content_type),
+        ("cover-image.png", "image/png")
+    );
+    assert_eq!(j.cover_image, None);
 
     // Reading order: introduction, days, recap; README.md is not an entry.
     let order: Vec<_> = j

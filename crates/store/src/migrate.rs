@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "content",
         sql: include_str!("../migrations/0002_content.sql"),
     },
+    Migration {
+        version: 3,
+        name: "media",
+        sql: include_str!("../migrations/0003_media.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

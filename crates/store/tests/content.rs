@@ -123,6 +123,19 @@ async fn entries_appear_at_their_publish_time(db: TestDb) {
 
     let journeys = store.journeys(day_two).await.unwrap();
     assert_eq!(journeys.len(), 1);
+    let cover = journeys[0].cover_image.clone().unwrap();
+    assert!(
+        cover.starts_with("/media/journeys/learning-to-wait/")
+            && cover.ends_with("-cover-image.png"),
+        "{cover}"
+    );
+    let (content_type, bytes) = store
+        .media(cover.strip_prefix("/media/").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(content_type, "image/png");
+    assert!(bytes.starts_with(b"\x89PNG"));
     assert_eq!((journeys[0].published, journeys[0].total), (3, 4));
     assert_eq!(journeys[0].tags.len(), 2);
 

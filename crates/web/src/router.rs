@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{*path}", get(assets::show))
+        .route("/media/{*path}", get(assets::media))
         .fallback(home::not_found);
 
     let mut app = routes

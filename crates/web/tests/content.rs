@@ -61,6 +61,8 @@ async fn the_entry_page_has_its_sections_links_and_metadata(db: TestDb) {
         "<title>The Long Night · Learning to Wait · Abide</title>",
         "<link rel=\"canonical\" href=\"http://abide.test/journeys/learning-to-wait/the-long-night\">",
         "<meta property=\"og:type\" content=\"article\">",
+        "<meta property=\"og:image\" content=\"http://abide.test/media/journeys/learning-to-wait/",
+        "<meta name=\"twitter:card\" content=\"summary_large_image\">",
         "<meta property=\"og:title\" content=\"The Long Night\">",
         "\"@type\": \"Article\"",
         "data-osis=\"Ps.130.5-Ps.130.6\">Psalm 130:5-6</a>",
@@ -159,3 +161,27 @@ async fn feeds_and_sitemap(db: TestDb) {
     assert!(robots.contains("Sitemap: http://abide.test/sitemap.xml"));
 }
 store_test!(feeds_and_sitemap);
+
+async fn covers_are_served_from_the_database(db: TestDb) {
+    import_fixture(&db).await;
+    let state = state(&db.store);
+    let html = text(get(&state, "/journeys/learning-to-wait").await).await;
+    let src = html
+        .split("src=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.starts_with("/media/"))
+        .expect("the cover on the journey page")
+        .to_owned();
+    let response = get(&state, &src).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, "content-type"), "image/png");
+    assert_eq!(
+        header(&response, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        get(&state, "/media/journeys/nope.png").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+store_test!(covers_are_served_from_the_database);

@@ -95,11 +95,18 @@ async fn import_journey(
         author_ids.insert(author.slug.as_str(), id);
     }
 
+    let cover = match &journey.cover_file {
+        Some(image) => Some(store_cover(tx, &journey.slug, image, now).await?),
+        None => {
+            remove_covers(tx, &journey.slug, None).await?;
+            journey.cover_image.clone()
+        }
+    };
     let journey_id: i64 = sqlx::query_scalar(include_str!("sql/upsert_journey.sql"))
         .bind(&journey.slug)
         .bind(&journey.title)
         .bind(&journey.summary)
-        .bind(journey.cover_image.as_deref())
+        .bind(cover.as_deref())
         .bind(journey.visibility.as_str())
         .bind(&journey.source_hash)
         .bind(now)
@@ -180,6 +187,48 @@ async fn import_journey(
             report.deleted += 1;
         }
     }
+    Ok(())
+}
+
+/// Stores a journey's cover under a fingerprinted path and returns its URL;
+/// older covers of the journey go.
+async fn store_cover(
+    tx: &mut AnyConnection,
+    journey: &str,
+    image: &abide_content::ImageFile,
+    now: i64,
+) -> Result<String, StoreError> {
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, &image.bytes);
+    let fingerprint = format!(
+        "{:010x}",
+        std::hash::Hasher::finish(&hasher) & 0xff_ffff_ffff
+    );
+    let path = format!("journeys/{journey}/{fingerprint}-{}", image.name);
+    remove_covers(tx, journey, Some(&path)).await?;
+    sqlx::query(
+        "INSERT INTO media (path, content_type, bytes, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (path) DO NOTHING",
+    )
+    .bind(&path)
+    .bind(image.content_type)
+    .bind(image.bytes.as_slice())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(format!("/media/{path}"))
+}
+
+async fn remove_covers(
+    tx: &mut AnyConnection,
+    journey: &str,
+    keep: Option<&str>,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM media WHERE path LIKE $1 AND path <> $2")
+        .bind(format!("journeys/{journey}/%"))
+        .bind(keep.unwrap_or(""))
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

@@ -527,6 +527,17 @@ impl Store {
         Ok(out)
     }
 
+    /// A stored image: its content type and bytes.
+    pub async fn media(&self, path: &str) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let row = sqlx::query("SELECT content_type, bytes FROM media WHERE path = $1")
+            .bind(path)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("content_type")?, r.try_get("bytes")?)))
+            .transpose()?)
+    }
+
     /// What rendered pages depend on besides the request: the last change to
     /// content or settings (ms), and the next moment a scheduled entry appears.
     /// Pages rendered before either moves are stale.

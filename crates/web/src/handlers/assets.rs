@@ -44,3 +44,26 @@ pub(crate) async fn show(
     }
     Ok(response)
 }
+
+/// `GET /media/{*path}`: an image that came with content (a journey's cover).
+/// Its path carries a fingerprint of its bytes, so it may be cached for ever.
+pub(crate) async fn media(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+) -> Result<Response, AppError> {
+    let (content_type, bytes) = state
+        .store()
+        .media(&path)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    Ok(response)
+}

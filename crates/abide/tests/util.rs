@@ -100,8 +100,20 @@ impl Server {
 }
 
 impl Drop for Server {
+    /// Stops the server the way a supervisor would (SIGTERM, so that it removes
+    /// its temporary demo folder), and kills it if it does not stop in time.
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
+            Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .ok();
+            for _ in 0..100 {
+                if matches!(child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
             child.kill().ok();
             child.wait().ok();
         }

@@ -32,6 +32,9 @@ pub(crate) struct PageCache {
     pages: RwLock<HashMap<String, Arc<CachedPage>>>,
     /// What the pages were rendered against: (last change, next publish time).
     basis: RwLock<(i64, Option<i64>)>,
+    /// The next publish time, again, readable without a lock on every request
+    /// (`i64::MAX` when nothing is scheduled).
+    next_publish: AtomicI64,
     last_check: AtomicI64,
     check_every: Duration,
 }
@@ -39,8 +42,8 @@ pub(crate) struct PageCache {
 struct CachedPage {
     content_type: HeaderValue,
     body: Bytes,
-    etag: String,
-    last_modified: String,
+    etag: HeaderValue,
+    last_modified: HeaderValue,
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
 }
@@ -50,6 +53,7 @@ impl PageCache {
         Self {
             pages: RwLock::new(HashMap::new()),
             basis: RwLock::new((i64::MIN, None)),
+            next_publish: AtomicI64::new(i64::MAX),
             last_check: AtomicI64::new(i64::MIN),
             check_every,
         }
@@ -85,12 +89,7 @@ impl PageCache {
         let last = self.last_check.load(Ordering::Relaxed);
         if last != i64::MIN && now.saturating_sub(last) < every {
             // Between checks, a scheduled entry still appears on time.
-            let due = self
-                .basis
-                .read()
-                .map(|b| b.1.is_some_and(|next| next <= now))
-                .unwrap_or(true);
-            if !due {
+            if self.next_publish.load(Ordering::Relaxed) > now {
                 return;
             }
         }
@@ -106,6 +105,8 @@ impl PageCache {
                 let changed = self.basis.read().map(|b| *b != basis).unwrap_or(true);
                 if changed {
                     self.clear();
+                    self.next_publish
+                        .store(basis.1.unwrap_or(i64::MAX), Ordering::Relaxed);
                     if let Ok(mut b) = self.basis.write() {
                         *b = basis;
                     }
@@ -123,10 +124,12 @@ impl CachedPage {
     fn new(content_type: HeaderValue, body: Bytes) -> Self {
         let mut hasher = DefaultHasher::new();
         hasher.write(&body);
+        let etag = format!("\"{:016x}\"", hasher.finish());
         Self {
             content_type,
-            etag: format!("\"{:016x}\"", hasher.finish()),
-            last_modified: http_date(now_ms()),
+            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
+            last_modified: HeaderValue::from_str(&http_date(now_ms()))
+                .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
             body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
@@ -138,14 +141,14 @@ impl CachedPage {
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
         {
+            let etag = self.etag.to_str().unwrap_or("");
             return tags
                 .split(',')
                 .map(|t| t.trim().trim_start_matches("W/"))
-                .any(|t| t == self.etag || t == "*");
+                .any(|t| t == etag || t == "*");
         }
         headers
             .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
             .is_some_and(|since| since == self.last_modified)
     }
 
@@ -175,12 +178,8 @@ impl CachedPage {
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, no-cache"),
         );
-        if let Ok(v) = HeaderValue::from_str(&self.etag) {
-            h.insert(header::ETAG, v);
-        }
-        if let Ok(v) = HeaderValue::from_str(&self.last_modified) {
-            h.insert(header::LAST_MODIFIED, v);
-        }
+        h.insert(header::ETAG, self.etag.clone());
+        h.insert(header::LAST_MODIFIED, self.last_modified.clone());
         response
     }
 
@@ -242,6 +241,16 @@ fn http_date(ms: i64) -> String {
         .to_string()
 }
 
+/// Marks a response of a page route as one the cache may keep: other routes
+/// (health, readiness, static files, forms) never are.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cacheable;
+
+pub(crate) async fn mark_cacheable(mut response: Response) -> Response {
+    response.extensions_mut().insert(Cacheable);
+    response
+}
+
 /// Serves pages from the cache, and keeps the successful ones it renders.
 pub(crate) async fn cached_pages(
     State(state): State<AppState>,
@@ -254,21 +263,33 @@ pub(crate) async fn cached_pages(
     }
     let cache = state.cache();
     cache.revalidate(&state).await;
-    let mut key = request.uri().path_and_query().map_or_else(
-        || request.uri().path().to_owned(),
-        |pq| pq.as_str().to_owned(),
-    );
-    // Pages quote scripture in the reader's translation.
-    if let Some(translation) = crate::state::reader_translation(request.headers()) {
-        key.push_str("#translation=");
-        key.push_str(&translation);
-    }
-    let headers = request.headers().clone();
+    let uri = request.uri();
+    let path = uri
+        .path_and_query()
+        .map_or_else(|| uri.path(), |pq| pq.as_str());
+    // Pages quote scripture in the reader's translation: one copy each.
+    let key: std::borrow::Cow<'_, str> = match crate::state::reader_translation(request.headers()) {
+        Some(translation) => format!("{path}#translation={translation}").into(),
+        None => path.into(),
+    };
     if let Some(page) = cache.get(&key) {
-        return page.respond(&method, &headers);
+        return page.respond(&method, request.headers());
+    }
+    let key = key.into_owned();
+    // What answering needs of the request, kept before it moves on.
+    let mut headers = HeaderMap::new();
+    for name in [
+        header::ACCEPT_ENCODING,
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+    ] {
+        if let Some(value) = request.headers().get(&name) {
+            headers.insert(name, value.clone());
+        }
     }
     let response = next.run(request).await;
     let cacheable = response.status() == StatusCode::OK
+        && response.extensions().get::<Cacheable>().is_some()
         && !response.headers().contains_key(header::SET_COOKIE)
         && !response.headers().contains_key(header::CONTENT_ENCODING)
         && response

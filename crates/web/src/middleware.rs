@@ -14,7 +14,8 @@ pub(crate) async fn error_pages(
     request: Request,
     next: Next,
 ) -> Response {
-    let request_path = request.uri().path().to_owned();
+    // A clone of the URI shares its bytes: no copy on the common, error-free path.
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     if response.extensions().get::<ErrorPage>().is_none() {
         return response;
@@ -30,7 +31,7 @@ pub(crate) async fn error_pages(
             "The page could not be shown just now. Please try again in a moment.",
         ),
     };
-    let ctx = context! { status => status.as_u16(), heading, message, path => request_path };
+    let ctx = context! { status => status.as_u16(), heading, message, path => uri.path() };
     let body = match state.page("error.html", ctx).await {
         Ok(html) => html,
         Err(e) => {

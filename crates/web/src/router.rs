@@ -20,7 +20,8 @@ use crate::state::AppState;
 /// The whole site: every route, and the layers around them.
 pub fn router(state: AppState) -> Router {
     let config = state.config().clone();
-    // Pages: rendered once, then served from the cache until content changes.
+    // Pages: rendered once, then served from the cache until content changes
+    // (only responses of these routes are marked cacheable).
     let pages = Router::new()
         .route("/", get(home::show))
         .route("/journeys", get(journeys::index))
@@ -37,10 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/bible", get(passages::index))
         .route("/bible/{osis}", get(passages::show))
         .route("/api/passages/{osis}", get(passages::api))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::cache::cached_pages,
-        ));
+        .layer(axum::middleware::map_response(crate::cache::mark_cacheable));
     let routes = pages
         .route("/preferences", axum::routing::post(passages::remember))
         .route("/healthz", get(health::live))
@@ -61,6 +59,12 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout.max(Duration::from_millis(1)),
+        ))
+        // A page already rendered is answered here, before the layers that
+        // only a handler at work needs (timeout, limits, error pages).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::cache::cached_pages,
         ))
         .layer(CompressionLayer::new());
     for (name, value) in SECURITY_HEADERS {

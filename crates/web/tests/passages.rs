@@ -185,3 +185,30 @@ async fn the_passage_api_feeds_the_popovers(db: TestDb) {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 store_test!(the_passage_api_feeds_the_popovers);
+
+async fn hostile_input_never_reaches_a_header(db: TestDb) {
+    let state = state(&db.store);
+    // A line break in ?translation= on a redirect.
+    let response = get(
+        &state,
+        "/bible/John.3.16-John.3.16?translation=kjv%0D%0ASet-Cookie:x=1",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(header(&response, "location"), "/bible/John.3.16");
+    // A line break, or a backslash, in the page to go back to.
+    for back in [
+        "%2Fa%0D%0ASet-Cookie:x=1",
+        "%2F%5Cevil.example",
+        "%2Fcaf%C3%A9",
+    ] {
+        let form = Request::post("/preferences")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("translation=kjv&back={back}")))
+            .unwrap();
+        let response = send(&state, form).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(header(&response, "location"), "/", "{back}");
+    }
+}
+store_test!(hostile_input_never_reaches_a_header);

@@ -93,7 +93,7 @@ pub(crate) async fn show(
     let canonical = abide_scripture::to_osis(&ranges);
     if canonical != osis {
         // One address per passage.
-        let target = match &query.translation {
+        let target = match query.translation.as_deref().filter(|t| is_id(t)) {
             Some(t) => format!("/bible/{canonical}?translation={t}"),
             None => format!("/bible/{canonical}"),
         };
@@ -223,6 +223,14 @@ pub(crate) async fn api(
     }
 }
 
+/// A translation id as URLs carry it: letters, digits, `-` and `_`.
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 32
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 fn api_error(status: StatusCode, message: &str) -> Response {
     let mut response = (status, Json(json!({ "error": message }))).into_response();
     response
@@ -258,9 +266,14 @@ pub(crate) async fn remember(
     let Some(translation) = state.library().get(&form.translation) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "unknown translation").into_response();
     };
+    // Back to a page of this site only; and only what a Location header can hold.
     let back = form
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .filter(|b| {
+            b.starts_with('/')
+                && !b.starts_with("//")
+                && b.bytes().all(|c| c.is_ascii_graphic() && c != b'\\')
+        })
         .unwrap_or_else(|| "/".into());
     let cookie = format!(
         "translation={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",

@@ -286,6 +286,19 @@ pub(crate) struct Hints {
     pub(crate) notes: Vec<String>,
 }
 
+impl Hints {
+    /// Notes the books of the source that Abide's canon does not have.
+    pub(crate) fn left_out_books<S: std::fmt::Display>(
+        &mut self,
+        books: impl IntoIterator<Item = S>,
+    ) {
+        for book in books {
+            self.notes
+                .push(format!("book {book}: not in Abide's canon; left out"));
+        }
+    }
+}
+
 /// A text read from a source, mapped onto the default versification, not
 /// yet written anywhere.
 #[derive(Debug)]
@@ -426,11 +439,7 @@ fn read_str(
         Format::Tsv => tsv::read(src, c),
         Format::Imp => sword::read_imp(src, c, true, true).map(|(skipped, _)| {
             let mut hints = Hints::default();
-            for name in skipped {
-                hints
-                    .notes
-                    .push(format!("book {name}: not in Abide's canon; left out"));
-            }
+            hints.left_out_books(skipped);
             hints
         }),
     };

@@ -374,11 +374,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     .map_err(|(at, message)| Located { at, message })?;
     osis.c.end_verse();
     let mut hints = std::mem::take(&mut osis.hints);
-    for id in osis.skipped_books() {
-        hints
-            .notes
-            .push(format!("book {id}: not in Abide's canon; left out"));
-    }
+    hints.left_out_books(osis.skipped_books());
     if !seen_osis {
         return Err(Located {
             at: 0,

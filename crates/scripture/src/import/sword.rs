@@ -278,11 +278,7 @@ pub(crate) fn read(module: &str) -> Result<ImportedText, ImportError> {
             "entry {entry}: damaged markup; the rest of the entry was left out"
         ));
     }
-    for name in skipped {
-        hints
-            .notes
-            .push(format!("book {name}: not in Abide's canon; left out"));
-    }
+    hints.left_out_books(skipped);
     let path = conf.path.clone();
     super::finish(c, hints, &path, super::Format::Sword)
 }

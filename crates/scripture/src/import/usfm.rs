@@ -340,11 +340,7 @@ pub(crate) fn read(src: &str, c: &mut Collector, st: &mut State) -> Result<Hints
         });
     }
     let mut hints = Hints::default();
-    for code in &st.skipped {
-        hints
-            .notes
-            .push(format!("book {code}: not in Abide's canon; left out"));
-    }
+    hints.left_out_books(&st.skipped);
     Ok(hints)
 }
 

@@ -161,11 +161,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
             message: "expected a <usfx> document".into(),
         });
     }
-    for code in skipped {
-        hints
-            .notes
-            .push(format!("book {code}: not in Abide's canon; left out"));
-    }
+    hints.left_out_books(skipped);
     Ok(hints)
 }
 

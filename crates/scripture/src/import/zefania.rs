@@ -247,10 +247,6 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
             message: "expected an <XMLBIBLE> document".into(),
         });
     }
-    for label in skipped {
-        hints
-            .notes
-            .push(format!("book {label}: not in Abide's canon; left out"));
-    }
+    hints.left_out_books(skipped);
     Ok(hints)
 }

@@ -181,6 +181,10 @@ fn card(row: &AnyRow) -> Result<EntryCard, sqlx::Error> {
     })
 }
 
+fn cards(rows: &[AnyRow]) -> Result<Vec<EntryCard>, sqlx::Error> {
+    rows.iter().map(card).collect()
+}
+
 fn journey_card(row: &AnyRow) -> Result<JourneyCard, sqlx::Error> {
     Ok(JourneyCard {
         id: row.try_get("id")?,
@@ -217,7 +221,7 @@ impl Store {
             .bind(limit)
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.iter().map(card).collect::<Result<_, _>>()?)
+        Ok(cards(&rows)?)
     }
 
     /// Today's reading: the newest published day entry of a listed journey.
@@ -433,10 +437,7 @@ impl Store {
             .bind(now)
             .fetch_all(self.pool())
             .await?;
-        Ok(Some((
-            tag,
-            rows.iter().map(card).collect::<Result<_, _>>()?,
-        )))
+        Ok(Some((tag, cards(&rows)?)))
     }
 
     /// Every tag in use by a published entry or a listed journey, with counts.
@@ -481,10 +482,7 @@ impl Store {
             .bind(now)
             .fetch_all(self.pool())
             .await?;
-        Ok(Some((
-            author_view(&row)?,
-            rows.iter().map(card).collect::<Result<_, _>>()?,
-        )))
+        Ok(Some((author_view(&row)?, cards(&rows)?)))
     }
 
     /// Published entries of listed journeys that cite any verse in the closed

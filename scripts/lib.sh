@@ -19,17 +19,25 @@ abide_need_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || abide_die "missing Debian packages: ${missing[*]} (run as root, or install them)"
+    # Without root, only a sudo that needs no password can install them; a
+    # password prompt in the middle of a build helps nobody.
+    if ! command -v sudo >/dev/null || ! sudo -n true 2>/dev/null; then
+      abide_die "missing Debian packages: ${missing[*]}; install them as root (apt-get install ${missing[*]}) or run this as root"
+    fi
     local SUDO=sudo
   fi
   abide_log "installing Debian packages: ${missing[*]}"
-  ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get update -qq || abide_die "apt-get update failed"
-  ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || abide_die "apt-get install ${missing[*]} failed"
+  local log; log=$(mktemp /tmp/abide-apt.XXXXXX)
+  ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 \
+    || abide_die "apt-get update failed (no network to the Debian mirror?): $(tail -n 1 "$log")"
+  ${SUDO:-} env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1 \
+    || abide_die "apt-get install ${missing[*]} failed: $(grep -E '^E:' "$log" | head -n 1)"
+  rm -f "$log"
 }
 
 # A free TCP port on 127.0.0.1.
 abide_free_port() {
+  [ -x /usr/bin/python3 ] || abide_need_packages python3
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
@@ -113,8 +121,10 @@ abide_need_axe() {
   if [ ! -f "$dir/node_modules/axe-core/axe.min.js" ]; then
     abide_log "installing axe-core from npm"
     mkdir -p "$dir"
-    npm install --silent --no-audit --no-fund --prefix "$dir" axe-core@4 >/dev/null \
-      || abide_die "npm install axe-core failed"
+    local log; log=$(mktemp /tmp/abide-npm.XXXXXX)
+    npm install --no-audit --no-fund --prefix "$dir" axe-core@4 >"$log" 2>&1 \
+      || abide_die "npm install axe-core failed (the browser tests need it; no network to the npm registry?): $(grep -m 1 -E 'npm (error|ERR!) (code|network|[a-z])' "$log")"
+    rm -f "$log"
   fi
   export ABIDE_TEST_AXE="$dir/node_modules/axe-core/axe.min.js"
 }

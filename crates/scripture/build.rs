@@ -46,16 +46,47 @@ fn main() {
     }
 }
 
+/// The version of `bible-lib` whose texts are cleaned (pinned with `=` in the
+/// workspace manifest; `build/bundled.rs` names it in each file's source line).
+const BIBLE_LIB_VERSION: &str = "1.2.2";
+
 /// The `src/bible_translations` folder of the `bible-lib` package.
+///
+/// `bible-lib` is a build dependency, so cargo has downloaded and unpacked it
+/// before this script runs; what is left is to learn where. `cargo metadata`
+/// on this workspace cannot say: it wants every package of `Cargo.lock`,
+/// dev-only and other platforms' ones included, which a build of `abide`
+/// never downloads (issue 9). So it is asked about a one-dependency manifest
+/// written into `OUT_DIR`, offline: that resolves from the package cargo
+/// has just unpacked, through the same configuration (vendored or mirrored
+/// sources included), and needs nothing else.
 fn bible_lib_dir() -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("ABIDE_BIBLE_LIB_DIR") {
         return Ok(PathBuf::from(dir));
     }
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("no OUT_DIR")?);
+    let probe = out.join("bible-lib-probe");
+    std::fs::create_dir_all(&probe).map_err(|e| format!("{}: {e}", probe.display()))?;
+    let manifest = probe.join("Cargo.toml");
+    let write = |path: PathBuf, text: String| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    write(
+        manifest.clone(),
+        format!(
+            "[package]\nname = \"abide-bible-lib-probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
+             [lib]\npath = \"lib.rs\"\n\
+             [dependencies]\nbible-lib = {{ version = \"={BIBLE_LIB_VERSION}\", default-features = false }}\n\
+             # Not a member of the workspace whose target folder holds it.\n[workspace]\n"
+        ),
+    )?;
+    write(probe.join("lib.rs"), String::new())?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let manifest =
-        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("no CARGO_MANIFEST_DIR")?)
-            .join("Cargo.toml");
+    // From the workspace folder, so that its cargo configuration applies.
+    let workspace =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").ok_or("no CARGO_MANIFEST_DIR")?);
     let output = Command::new(cargo)
+        .current_dir(&workspace)
         .args([
             "metadata",
             "--format-version",
@@ -78,8 +109,10 @@ fn bible_lib_dir() -> Result<PathBuf, String> {
         .as_array()
         .into_iter()
         .flatten()
-        .find(|p| p["name"] == "bible-lib")
-        .ok_or("bible-lib is not in the dependency graph")?;
+        .find(|p| p["name"] == "bible-lib" && p["version"] == BIBLE_LIB_VERSION)
+        .ok_or(format!(
+            "bible-lib {BIBLE_LIB_VERSION} is not among the packages cargo has"
+        ))?;
     let manifest_path = package["manifest_path"]
         .as_str()
         .ok_or("no manifest_path for bible-lib")?;

@@ -59,9 +59,14 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     let addr = config.socket_addr()?;
     // Bind first: a taken port is reported before anything else happens.
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
+            "cannot listen on {addr}: another program is using that address; \
+             stop it or choose another with --addr HOST:PORT"
+        ),
+        Err(e) => return Err(e).with_context(|| format!("cannot listen on {addr}")),
+    };
     let bound = listener.local_addr()?;
 
     let store = open_store(&config).await?;

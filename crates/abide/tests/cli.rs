@@ -114,6 +114,7 @@ fn a_busy_port_is_named() {
     let addr = taken.local_addr().unwrap().to_string();
     let output = run(dir.path(), &["serve", "--addr", &addr], &[]);
     assert_one_clear_line(&output, &format!("cannot listen on {addr}"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--addr"));
 }
 
 #[test]

@@ -6,10 +6,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use abide_scripture::{
+use abide_bible::{
     Format, ImportOptions, Library, Passage, Run, Translation, TranslationInfo, import_file,
-    import_sword, parse,
+    import_sword,
 };
+use abide_scripture::parse;
 use anyhow::{Context, bail};
 
 use crate::config::Config;
@@ -100,14 +101,14 @@ pub(crate) fn translations_dir(config: &Config) -> PathBuf {
 pub(crate) fn import_web_if_installed(dir: &Path) -> anyhow::Result<Option<String>> {
     let target = dir.join(format!(
         "{}.{}",
-        abide_scripture::PREFERRED_DEFAULT,
-        abide_scripture::TRANSLATION_EXTENSION
+        abide_bible::PREFERRED_DEFAULT,
+        abide_bible::TRANSLATION_EXTENSION
     ));
     let readable = target.exists() && Translation::open(&target).is_ok();
     if readable || !web_module_installed() {
         return Ok(None);
     }
-    let mut options = ImportOptions::new(abide_scripture::PREFERRED_DEFAULT);
+    let mut options = ImportOptions::new(abide_bible::PREFERRED_DEFAULT);
     options.replace = true;
     let report = import_sword(WEB_MODULE, &options, dir)
         .with_context(|| format!("importing the World English Bible into {}", dir.display()))?;
@@ -262,7 +263,7 @@ pub(crate) fn run(config: &Config, command: BibleCommand) -> anyhow::Result<Exit
 /// `engWEB2015eb` → `web` (its abbreviation), else the module name in lower case.
 fn sword_default_id(module: &str) -> String {
     if module.eq_ignore_ascii_case(WEB_MODULE) {
-        return abide_scripture::PREFERRED_DEFAULT.to_owned();
+        return abide_bible::PREFERRED_DEFAULT.to_owned();
     }
     module
         .to_ascii_lowercase()

@@ -116,7 +116,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     let library = {
         let dir = crate::bible::translations_dir(&config);
         let library =
-            tokio::task::spawn_blocking(move || abide_scripture::Library::open(&dir)).await??;
+            tokio::task::spawn_blocking(move || abide_bible::Library::open(&dir)).await??;
         for problem in library.problems() {
             tracing::warn!("{problem}");
         }

@@ -64,7 +64,7 @@ fn fresh_data() -> tempfile::TempDir {
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../scripture/tests/fixtures")
+        .join("../bible/tests/fixtures")
         .join(name)
 }
 

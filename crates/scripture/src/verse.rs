@@ -193,6 +193,14 @@ impl From<Range> for (u32, u32) {
     }
 }
 
+/// One range as a list of one, so that functions taking ranges
+/// (`AsRef<[Range]>`) take a single range too.
+impl AsRef<[Range]> for Range {
+    fn as_ref(&self) -> &[Range] {
+        std::slice::from_ref(self)
+    }
+}
+
 /// A verse serialises as its OSIS id, e.g. `"John.3.16"`.
 impl serde::Serialize for VerseRef {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

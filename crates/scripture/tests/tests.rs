@@ -7,11 +7,7 @@
 mod api;
 mod canon;
 mod forms;
-mod import;
-mod import_props;
-mod library;
 mod refs_cli;
 mod robustness;
 mod seed;
-mod texts;
 mod util;

@@ -16,9 +16,11 @@ pub(crate) fn read_fixture(name: &str) -> String {
 
 /// The OSIS strings of every citation in `text`, comma-joined as `abide refs` prints them.
 pub(crate) fn osis_line(text: &str) -> String {
-    let mut out = String::new();
-    abide_scripture::refs_cli::write_line(text, false, &mut out);
-    out
+    let found: Vec<String> = abide_scripture::extract(text)
+        .iter()
+        .map(abide_scripture::Citation::osis)
+        .collect();
+    found.join(",")
 }
 
 /// Table-driven fixtures: `input<TAB>expected` lines; `#` starts a comment
@@ -35,54 +37,4 @@ pub(crate) fn cases(name: &str) -> Vec<(usize, String, String)> {
             (i + 1, input.to_owned(), expected.to_owned())
         })
         .collect()
-}
-
-/// The SWORD module of the 2020 World English Bible (Debian `sword-text-web`).
-pub(crate) const WEB_MODULE: &str = "engWEB2015eb";
-
-/// The World English Bible, imported from its installed SWORD module once
-/// per test run (the file is read into memory, then its folder removed).
-/// Fails with what to install when the module is missing: it does not skip.
-pub(crate) fn web() -> &'static abide_scripture::Translation {
-    static WEB: std::sync::OnceLock<abide_scripture::Translation> = std::sync::OnceLock::new();
-    WEB.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let options = abide_scripture::ImportOptions::new("web");
-        let report = abide_scripture::import_sword(WEB_MODULE, &options, dir.path())
-            .unwrap_or_else(|e| {
-                panic!(
-                    "this test reads the World English Bible from its SWORD module, which \
-                     cannot be imported: {e}\nscripts/test installs it \
-                     (apt-get install sword-text-web libsword-utils)"
-                )
-            });
-        abide_scripture::Translation::open(&report.path).unwrap()
-    })
-}
-
-/// The bundled translation `id`.
-pub(crate) fn bundled(id: &str) -> &'static abide_scripture::Translation {
-    static LIBRARY: std::sync::OnceLock<abide_scripture::Library> = std::sync::OnceLock::new();
-    LIBRARY
-        .get_or_init(abide_scripture::Library::bundled)
-        .get(id)
-        .unwrap_or_else(|| panic!("no bundled translation {id}"))
-}
-
-/// The verses of a reference in a translation.
-pub(crate) fn verses(
-    t: &abide_scripture::Translation,
-    reference: &str,
-) -> Vec<abide_scripture::Verse> {
-    let citation = abide_scripture::parse(reference).unwrap();
-    t.passage(&citation.ranges)
-        .unwrap_or_else(|e| panic!("{reference} in {}: {e}", t.id()))
-        .verses
-}
-
-/// The text of one verse.
-pub(crate) fn text(t: &abide_scripture::Translation, reference: &str) -> String {
-    let v = verses(t, reference);
-    assert_eq!(v.len(), 1, "{reference} in {}", t.id());
-    v[0].text.clone()
 }

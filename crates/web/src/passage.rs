@@ -2,7 +2,8 @@
 //! rendered as HTML (verse numbers, paragraphs, headings, psalm titles, poetry
 //! lines, words of Jesus, footnotes), with its attribution.
 
-use abide_scripture::{Library, LookupError, Passage, Range, Run, Translation, TranslationInfo};
+use abide_bible::{Library, LookupError, Passage, Run, Translation, TranslationInfo};
+use abide_scripture::Range;
 use serde::Serialize;
 
 use crate::filters::escape_html;

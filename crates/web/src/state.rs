@@ -1,7 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use abide_scripture::Library;
+use abide_bible::Library;
 use abide_store::Store;
 use axum::response::Html;
 use minijinja::value::Serde;

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use std::sync::{Arc, OnceLock};
 
-use abide_scripture::Library;
+use abide_bible::Library;
 use abide_store::Store;
 use abide_web::{AppState, Theme, WebConfig, router};
 use axum::body::Body;

@@ -14,8 +14,9 @@ use std::ops;
 use memchr::memmem;
 use serde::Serialize;
 
+use abide_scripture::VerseRef;
+
 use super::{LookupError, Translation};
-use crate::verse::VerseRef;
 
 /// One verse found by [`Translation::search`].
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -7,17 +7,11 @@
 //! source files instead: `cargo metadata` says where cargo unpacked it (this
 //! works for registry, vendored and offline builds alike), or
 //! `ABIDE_BIBLE_LIB_DIR` names the folder. The cleaning (markup, psalm
-//! titles, missing spaces) is in `build/bundled.rs`.
+//! titles, missing spaces) is in `build/bundled.rs`; the canon's verse counts
+//! come from `abide-scripture`, a build dependency.
 
 #[path = "build/bundled.rs"]
 mod bundled;
-#[path = "src/canon.rs"]
-#[expect(
-    dead_code,
-    unreachable_pub,
-    reason = "the build script uses only the verse counts"
-)]
-mod canon;
 #[path = "src/translation/store.rs"]
 #[expect(dead_code, reason = "the build script only writes translation files")]
 mod store;
@@ -29,7 +23,6 @@ fn main() {
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=build/bundled.rs");
     println!("cargo::rerun-if-changed=src/translation/store.rs");
-    println!("cargo::rerun-if-changed=src/canon.rs");
     println!("cargo::rerun-if-env-changed=ABIDE_BIBLE_LIB_DIR");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let dir = bible_lib_dir().unwrap_or_else(|e| {

@@ -2,7 +2,8 @@
 //! cleaned at build time) and the World English Bible from its SWORD module
 //! (Debian `sword-text-web`; `scripts/test` installs it).
 
-use abide_scripture::{BookId, Range, Translation, VerseRef, Versification};
+use abide_bible::Translation;
+use abide_scripture::{BookId, Range, VerseRef, Versification};
 
 use crate::util::{bundled, text, verses, web};
 

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::extract::parse;
+use abide_scripture::{Range, parse};
+
 use crate::translation::{OpenError, Translation, TranslationInfo};
-use crate::verse::Range;
 
 /// The translations compiled into Abide: `(id, translation file bytes)`.
 /// Written by the build script from the `bible-lib` crate's texts, cleaned.
@@ -38,7 +38,8 @@ const DEFAULT_VOTD: &str = include_str!("votd.txt");
 /// files' headers (a few milliseconds); each book is inflated on first use.
 ///
 /// ```
-/// use abide_scripture::{Library, parse};
+/// use abide_bible::Library;
+/// use abide_scripture::parse;
 /// # let dir = std::env::temp_dir().join("abide-doc-library-none");
 /// let library = Library::open(&dir).unwrap(); // a missing folder: the bundled texts only
 /// assert_eq!(library.default_id(), "asv");
@@ -250,7 +251,7 @@ impl Library {
     /// the built-in list).
     ///
     /// ```
-    /// let library = abide_scripture::Library::bundled();
+    /// let library = abide_bible::Library::bundled();
     /// let today = library.verse_of_the_day(2026, 11, 25);
     /// assert_eq!(today, library.verse_of_the_day(2026, 11, 25));
     /// assert_ne!(today, library.verse_of_the_day(2026, 11, 26));
@@ -260,16 +261,11 @@ impl Library {
         let n = self.votd.len().max(1) as i64;
         let i = usize::try_from(days.rem_euclid(n)).unwrap_or(0);
         self.votd.get(i).copied().unwrap_or_else(|| {
-            // The built-in list always parses; this is only a safe fallback.
+            // The built-in list always parses (a test checks it); this is only
+            // a fallback for a list that is empty all the same.
             parse("Psalm 46:10")
                 .map(|c| c.ranges[0])
-                .unwrap_or_else(|_| {
-                    Range::verse(crate::VerseRef::new(
-                        crate::BookId::new_unchecked(19),
-                        46,
-                        10,
-                    ))
-                })
+                .expect("Psalm 46:10 is a reference")
         })
     }
 

@@ -5,15 +5,16 @@
 //! `ref<TAB>...`). A text starting with `¶` starts a paragraph. The text is
 //! plain: no headings, notes or words of Jesus.
 
+use abide_scripture::BookId;
+
 use super::collect::Collector;
 use super::{Hints, Located, book_from_usfm};
-use crate::canon::BookId;
 
 fn book(name: &str) -> Option<BookId> {
     BookId::from_osis(name)
         .or_else(|| book_from_usfm(name))
         .or_else(|| {
-            crate::parse(name)
+            abide_scripture::parse(name)
                 .ok()
                 .filter(|c| c.ranges.len() == 1)
                 .map(|c| c.ranges[0].start.book)

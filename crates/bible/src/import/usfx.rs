@@ -2,10 +2,11 @@
 //! `<v id="1"/>`, `<p>`, `<q>`, `<s>`, `<d>`, `<f>`, `<wj>`, ...). Kept and
 //! dropped as for USFM.
 
+use abide_scripture::BookId;
+
 use super::collect::Collector;
 use super::xml::{self, Ev};
 use super::{Hints, Located, book_from_usfm};
-use crate::canon::BookId;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cap {

@@ -1,17 +1,16 @@
 //! The library and passage lookup: ranges of every shape, absent verses,
 //! errors, the default translation, the verse of the day, damaged files.
 
-use abide_scripture::{
-    BookId, ImportOptions, Library, LookupError, Range, Translation, VerseRef, import_file, parse,
-};
+use abide_bible::{ImportOptions, Library, LookupError, Translation, import_file};
+use abide_scripture::{BookId, Range, VerseRef, parse};
 
 use crate::util::{bundled, fixture};
 
-fn passage(t: &Translation, reference: &str) -> abide_scripture::Passage {
+fn passage(t: &Translation, reference: &str) -> abide_bible::Passage {
     t.passage(&parse(reference).unwrap().ranges).unwrap()
 }
 
-fn keys(p: &abide_scripture::Passage) -> Vec<String> {
+fn keys(p: &abide_bible::Passage) -> Vec<String> {
     p.verses.iter().map(|v| v.reference.to_string()).collect()
 }
 
@@ -44,7 +43,7 @@ fn every_shape_of_reference_is_a_passage() {
 
 #[test]
 fn a_verse_reads_as_runs_of_text_breaks_and_notes() {
-    use abide_scripture::Run;
+    use abide_bible::Run;
     let (_dir, t) = crate::import::import(&fixture("bible/sample.osis.xml"), None);
     let ps = &passage(&t, "Psalm 3:2").verses[0];
     assert_eq!(

@@ -369,7 +369,7 @@ impl ImportedText {
                 .mapped
                 .books
                 .iter()
-                .filter_map(|b| crate::BookId::from_number(b.number))
+                .filter_map(|b| abide_scripture::BookId::from_number(b.number))
                 .map(|b| b.osis().to_owned())
                 .collect(),
             verse_count: u32::try_from(self.mapped.verse_count).unwrap_or(u32::MAX),
@@ -678,9 +678,9 @@ const USFM_CODES: [(&str, &str); 84] = [
 ];
 
 /// The book with this USFM code (`GEN`, `1CO`, `PS2`), case-insensitive.
-pub(crate) fn book_from_usfm(code: &str) -> Option<crate::BookId> {
+pub(crate) fn book_from_usfm(code: &str) -> Option<abide_scripture::BookId> {
     USFM_CODES
         .iter()
         .find(|(c, _)| c.eq_ignore_ascii_case(code))
-        .and_then(|(_, osis)| crate::BookId::from_osis(osis))
+        .and_then(|(_, osis)| abide_scripture::BookId::from_osis(osis))
 }

@@ -5,10 +5,8 @@
 
 use std::path::Path;
 
-use abide_scripture::{
-    BookId, Format, ImportError, ImportOptions, Range, Translation, Versification, import_file,
-    read_file,
-};
+use abide_bible::{Format, ImportError, ImportOptions, Translation, import_file, read_file};
+use abide_scripture::{BookId, Range, Versification};
 
 use crate::util::fixture;
 
@@ -126,7 +124,7 @@ fn tsv_gives_plain_verses() {
     for book in osis.books() {
         let a = t.passage(Range::book(book, v)).unwrap();
         let b = osis.passage(Range::book(book, v)).unwrap();
-        let texts = |p: &abide_scripture::Passage| -> Vec<String> {
+        let texts = |p: &abide_bible::Passage| -> Vec<String> {
             p.verses.iter().map(|v| v.text.replace('\n', " ")).collect()
         };
         assert_eq!(texts(&a), texts(&b));

@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::canon::{BookId, Versification};
-use crate::format::{Style, format_range};
+use abide_scripture::{BookId, Range, Style, VerseRef, Versification, format_range};
+
 use crate::translation::store::{RawBook, RawVerse};
-use crate::verse::{Range, VerseRef};
 
 /// A verse as the source numbers it.
 #[derive(Clone, Debug, Default)]
@@ -547,7 +546,7 @@ fn map_versification(verses: &mut BTreeMap<Key, SrcVerse>, notes: &mut Vec<Strin
     let ps = id("Ps");
     let mut titled = Vec::new();
     for c in 1..=150u16 {
-        let Some(kjv) = v.verse_count(BookId::new_unchecked(ps), c) else {
+        let Some(kjv) = BookId::from_number(ps).and_then(|b| v.verse_count(b, c)) else {
             continue;
         };
         let n = chapter_len(verses, ps, c);

@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use abide_scripture::{Format, ImportError, ImportOptions, Range, Versification, read_bytes};
+use abide_bible::{Format, ImportError, ImportOptions, read_bytes};
+use abide_scripture::{Range, Versification};
 use proptest::prelude::*;
 
 const FORMATS: [Format; 6] = [

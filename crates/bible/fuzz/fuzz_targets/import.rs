@@ -3,14 +3,15 @@
 //! back (every book, search) without panicking, its spans inside its verses.
 //!
 //! ```sh
-//! cargo +nightly fuzz run import   # from crates/scripture
+//! cargo +nightly fuzz run import   # from crates/bible
 //! ```
 //! The same properties run on stable in `tests/import_props.rs`.
 #![no_main]
 
 use std::path::Path;
 
-use abide_scripture::{Format, ImportError, ImportOptions, Range, Versification, read_bytes};
+use abide_bible::{Format, ImportError, ImportOptions, read_bytes};
+use abide_scripture::{Range, Versification};
 use libfuzzer_sys::fuzz_target;
 
 const FORMATS: [Format; 6] = [

@@ -1,7 +1,7 @@
 //! Translations: opening, passage lookup, search.
 //!
 //! ```sh
-//! cargo bench -p abide-scripture --bench bible
+//! cargo bench -p abide-bible --bench bible
 //! ```
 //! Reads the bundled ASV, and the World English Bible when its SWORD module
 //! is installed (Debian `sword-text-web` and `libsword-utils`; `bench/bible/run`
@@ -10,7 +10,8 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use abide_scripture::{ImportOptions, Library, Translation, import_sword, parse};
+use abide_bible::{ImportOptions, Library, Translation, import_sword};
+use abide_scripture::parse;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn ranges(s: &str) -> Vec<abide_scripture::Range> {

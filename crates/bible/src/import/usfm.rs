@@ -9,9 +9,10 @@
 
 use std::path::Path;
 
+use abide_scripture::BookId;
+
 use super::collect::Collector;
 use super::{Hints, ImportError, Located, book_from_usfm, decode_utf8};
-use crate::canon::BookId;
 
 /// Where the reader is; kept across the lines of one file.
 #[derive(Default)]

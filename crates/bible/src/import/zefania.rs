@@ -5,10 +5,11 @@
 //! Jesus, as Zefania Bibles mark them). Dropped: `<XREF>`, `<REMARK>`,
 //! `<PROLOG>`, `<MEDIA>`. `<INFORMATION>` gives the name, language and rights.
 
+use abide_scripture::BookId;
+
 use super::collect::Collector;
 use super::xml::{self, Ev};
 use super::{Hints, Located};
-use crate::canon::BookId;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cap {
@@ -145,7 +146,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                 book = if (1..=66).contains(&n) {
                     BookId::from_number(n)
                 } else {
-                    crate::parse(&bname)
+                    abide_scripture::parse(&bname)
                         .ok()
                         .filter(|c| c.ranges.len() == 1)
                         .map(|c| c.ranges[0].start.book)

@@ -11,9 +11,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::canon::{BookId, Versification};
-use crate::format::{Style, format_ranges};
-use crate::verse::{Range, VerseRef};
+use abide_scripture::{BookId, Range, Style, VerseRef, Versification, format_ranges};
 use store::{BlockRef, RawBook, RawVerse};
 
 /// What a translation says about itself: shown in lists and as the
@@ -142,7 +140,8 @@ impl Verse {
     /// order: everything an HTML or terminal renderer needs.
     ///
     /// ```
-    /// use abide_scripture::{Library, Run, parse};
+    /// use abide_bible::{Library, Run};
+    /// use abide_scripture::parse;
     /// let library = Library::bundled();
     /// let passage = library.get("kjv").unwrap().passage(&parse("John 11:35").unwrap().ranges).unwrap();
     /// let runs = passage.verses[0].runs();
@@ -448,7 +447,8 @@ impl Translation {
     /// it has none of them the result is [`LookupError::NotInTranslation`].
     ///
     /// ```
-    /// use abide_scripture::{Library, parse};
+    /// use abide_bible::Library;
+    /// use abide_scripture::parse;
     /// let library = Library::bundled();
     /// let kjv = library.get("kjv").unwrap();
     /// let passage = kjv.passage(&parse("John 11:35").unwrap().ranges).unwrap();
@@ -633,10 +633,4 @@ pub fn is_valid_id(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
-}
-
-impl AsRef<[Range]> for Range {
-    fn as_ref(&self) -> &[Range] {
-        std::slice::from_ref(self)
-    }
 }

@@ -13,7 +13,8 @@
 //!   scripture (ASV before Psalm 135) dropped;
 //! - verses left empty by the source (ASV Matthew 17:21, ...) recorded as absent.
 
-use crate::canon::{BookId, Versification};
+use abide_scripture::{BookId, Versification};
+
 use crate::store::{RawBook, RawVerse};
 
 /// A bundled translation.

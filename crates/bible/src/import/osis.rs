@@ -14,10 +14,11 @@
 
 use std::collections::HashSet;
 
+use abide_scripture::BookId;
+
 use super::collect::Collector;
 use super::xml::{self, Ev, Tag};
 use super::{Hints, Located};
-use crate::canon::BookId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Cap {

@@ -15,11 +15,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use abide_scripture::BookId;
+
 use super::collect::Collector;
 use super::osis::Osis;
 use super::xml;
 use super::{Hints, ImportError, ImportedText, Located};
-use crate::canon::BookId;
 
 /// Folders where SWORD keeps module configurations.
 fn conf_dirs() -> Vec<PathBuf> {
@@ -140,7 +141,7 @@ fn book(name: &str) -> Option<BookId> {
         "I Esdras" => "1Esd",
         "II Esdras" => "2Esd",
         _ => {
-            return crate::parse(name)
+            return abide_scripture::parse(name)
                 .ok()
                 .filter(|c| c.ranges.len() == 1 && c.text == name)
                 .map(|c| c.ranges[0].start.book);

@@ -8,7 +8,7 @@
 #
 # Prints throughput (MB/s, citations/s) of each, the ratio, line-by-line
 # agreement with the disagreement classes, and peak memory (max RSS) of
-# `refs` on the corpus and on a corpus four times as large.
+# `abide refs` on the corpus and on a corpus four times as large.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SIZE="${SIZE:-5500000}"
@@ -28,8 +28,8 @@ trap 'rm -rf "$NPM_DIR"' EXIT
 (cd "$NPM_DIR" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund bible-passage-reference-parser@4 >/dev/null)
 echo "JS parser: bible-passage-reference-parser $(node -p "require('$NPM_DIR/node_modules/bible-passage-reference-parser/package.json').version")"
 
-cargo build --quiet --release -p abide-scripture --example refs --example canon
-REFS="$TARGET/release/examples/refs"
+cargo build --quiet --release -p abide -p abide-scripture --example canon
+ABIDE="$TARGET/release/abide"
 "$TARGET/release/examples/canon" > bench/refs/chapters.json
 
 node bench/refs/gen-corpus.js "$SIZE" "$SEED" > "$OUT/corpus.txt"
@@ -38,7 +38,7 @@ node bench/refs/gen-corpus.js "$SIZE" "$SEED" > "$OUT/corpus.txt"
 best_ns=""
 for _ in 1 2 3 4 5; do
   t0=$(date +%s%N)
-  "$REFS" < "$OUT/corpus.txt" > "$OUT/ours.txt"
+  "$ABIDE" refs < "$OUT/corpus.txt" > "$OUT/ours.txt"
   t=$(( $(date +%s%N) - t0 ))
   if [ -z "$best_ns" ] || [ "$t" -lt "$best_ns" ]; then best_ns=$t; fi
 done
@@ -52,7 +52,7 @@ node bench/refs/compare.js "$OUT/corpus.txt" "$OUT/ours.txt" "$OUT/js.txt" "$bes
 # Peak memory on two corpus sizes: streaming keeps it flat.
 for n in 1 4; do
   for _ in $(seq "$n"); do cat "$OUT/corpus.txt"; done > "$OUT/corpus-x$n.txt"
-  rss=$(/usr/bin/time -v "$REFS" < "$OUT/corpus-x$n.txt" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}')
+  rss=$(/usr/bin/time -v "$ABIDE" refs < "$OUT/corpus-x$n.txt" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {print $2}')
   echo "peak memory: $(du -m "$OUT/corpus-x$n.txt" | cut -f1) MB input -> max RSS ${rss} KB"
 done
 rm -f "$OUT"/corpus-x*.txt

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod import;
 mod logging;
+mod refs;
 mod serve;
 mod watch;
 
@@ -145,7 +146,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn refs(json: bool) -> anyhow::Result<ExitCode> {
     let stdin = std::io::stdin().lock();
     let stdout = std::io::stdout().lock();
-    match abide_scripture::refs_cli::run(stdin, stdout, json) {
+    match refs::run(stdin, stdout, json) {
         // A reader that stops early (`abide refs | head`) is a normal end.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         result => {

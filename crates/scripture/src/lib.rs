@@ -87,7 +87,6 @@ mod extract;
 mod format;
 mod names;
 mod osis;
-pub mod refs_cli;
 mod text;
 mod verse;
 

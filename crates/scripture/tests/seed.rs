@@ -18,18 +18,6 @@ fn every_citation_of_the_seed_page_and_nothing_else() {
 }
 
 #[test]
-fn the_seed_page_line_by_line_through_the_cli() {
-    let text = read_fixture("seed.txt");
-    let mut out = Vec::new();
-    abide_scripture::refs_cli::run(text.as_bytes(), &mut out, false).unwrap();
-    let out = String::from_utf8(out).unwrap();
-    assert_eq!(out.lines().count(), text.lines().count());
-    let all: Vec<&str> = out.lines().filter(|l| !l.is_empty()).collect();
-    let expected: Vec<String> = cases("seed.expected").into_iter().map(|c| c.2).collect();
-    assert_eq!(all.join(","), expected.join(","));
-}
-
-#[test]
 fn spans_point_at_the_citations() {
     let text = read_fixture("seed.txt");
     for c in extract(&text) {

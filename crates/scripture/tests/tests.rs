@@ -7,7 +7,6 @@
 mod api;
 mod canon;
 mod forms;
-mod refs_cli;
 mod robustness;
 mod seed;
 mod util;

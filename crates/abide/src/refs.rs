@@ -1,4 +1,5 @@
-//! The line contract of `abide refs`, apart from argument parsing.
+//! `abide refs`: the line contract (DESIGN.md, "Interfaces that other tools
+//! rely on"), apart from argument parsing.
 //!
 //! One output line per input line, in order, written as soon as the input
 //! that produced it has been read:
@@ -16,19 +17,8 @@
 //! is a text of its own: `v. 17` is resolved only against citations earlier
 //! in the same line. Memory use does not grow with the input, only with the
 //! longest line.
-//!
-//! ```
-//! let input = "Draw near (James 4:8).\nnothing here\nGenesis 21:16-19; Luke 15\n";
-//! let mut output = Vec::new();
-//! abide_scripture::refs_cli::run(input.as_bytes(), &mut output, false).unwrap();
-//! assert_eq!(
-//!     String::from_utf8(output).unwrap(),
-//!     "Jas.4.8\n\nGen.21.16-Gen.21.19,Luke.15\n"
-//! );
-//! ```
 
-use crate::extract::{Citation, Extractor};
-use crate::verse::VerseRef;
+use abide_scripture::{Citation, Extractor, VerseRef};
 use std::fmt::Write as _;
 use std::io::{self, BufRead, BufWriter, Write};
 
@@ -36,7 +26,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 /// input line to `output` (see the [module documentation](self)). Output is
 /// flushed whenever the input has no more data ready, so the command can be
 /// driven line by line through a pipe.
-pub fn run(mut input: impl BufRead, output: impl Write, json: bool) -> io::Result<()> {
+pub(crate) fn run(mut input: impl BufRead, output: impl Write, json: bool) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, output);
     let mut carry: Vec<u8> = Vec::new();
     let mut scratch = String::new();
@@ -87,13 +77,7 @@ fn write_raw_line(
 }
 
 /// Appends the result for one line (without a line ending) to `out`.
-///
-/// ```
-/// let mut out = String::new();
-/// abide_scripture::refs_cli::write_line("Luke 15; John 21", false, &mut out);
-/// assert_eq!(out, "Luke.15,John.21");
-/// ```
-pub fn write_line(line: &str, json: bool, out: &mut String) {
+pub(crate) fn write_line(line: &str, json: bool, out: &mut String) {
     if json {
         out.push('[');
     }
@@ -128,7 +112,7 @@ fn write_json(out: &mut String, c: &Citation<'_>) -> std::fmt::Result {
             out.push(',');
         }
         out.push_str("{\"osis\":\"");
-        crate::osis::write_range(out, *r, crate::Versification::kjv())?;
+        out.push_str(&abide_scripture::to_osis(std::slice::from_ref(r)));
         out.push_str("\",\"start\":");
         write_verse(out, r.start)?;
         out.push_str(",\"end\":");
@@ -167,3 +151,6 @@ fn write_json_string(out: &mut String, s: &str) {
     }
     out.push('"');
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,8 @@
 //! The line contract of `abide refs` (DESIGN.md, "Interfaces that other tools
-//! rely on"), tested on `refs_cli::run` directly.
+//! rely on"), tested on `run` directly; `tests/refs.rs` runs the command.
 
-use abide_scripture::refs_cli::run;
+use super::{run, write_line};
+use proptest::prelude::*;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::io::{self, BufRead, Read, Write};
@@ -20,6 +21,34 @@ fn one_line_out_per_line_in() {
         refs(input.as_bytes(), false),
         "Jas.4.8\n\n\nLuke.15,John.21\nGen.21.16-Gen.21.19\n1Kgs.19.12\nJude.1.5\nPs.3\nGen\n"
     );
+}
+
+#[test]
+fn lines_in_lines_out() {
+    let input = "Draw near (James 4:8).\nnothing here\nGenesis 21:16-19; Luke 15\n";
+    assert_eq!(
+        refs(input.as_bytes(), false),
+        "Jas.4.8\n\nGen.21.16-Gen.21.19,Luke.15\n"
+    );
+    let mut out = String::new();
+    write_line("Luke 15; John 21", false, &mut out);
+    assert_eq!(out, "Luke.15,John.21");
+}
+
+#[test]
+fn the_seed_page_line_by_line() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripture/tests/fixtures");
+    let text = std::fs::read_to_string(format!("{fixtures}/seed.txt")).unwrap();
+    let expected: Vec<String> = std::fs::read_to_string(format!("{fixtures}/seed.expected"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.split_once('\t').unwrap().1.to_owned())
+        .collect();
+    let out = refs(text.as_bytes(), false);
+    assert_eq!(out.lines().count(), text.lines().count());
+    let all: Vec<&str> = out.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(all.join(","), expected.join(","));
 }
 
 #[test]
@@ -207,4 +236,24 @@ fn answers_each_line_before_reading_the_next() {
         String::from_utf8(written.borrow().clone()).unwrap(),
         "John.3.16\nLuke.15\n\n"
     );
+}
+
+proptest! {
+    // 2,000 cases by default; `PROPTEST_CASES=200000` for a longer hunt.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+    ))]
+
+    /// Any bytes: one line out per line in, each a JSON array.
+    #[test]
+    fn any_bytes_one_line_each(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        let mut out = Vec::new();
+        run(&bytes[..], &mut out, true).unwrap();
+        let lines = bytes.split(|&b| b == b'\n').count() - usize::from(bytes.last() == Some(&b'\n'));
+        let out = String::from_utf8(out).unwrap();
+        prop_assert_eq!(out.lines().count(), if bytes.is_empty() { 0 } else { lines });
+        for line in out.lines() {
+            prop_assert!(serde_json::from_str::<Vec<Value>>(line).is_ok(), "{}", line);
+        }
+    }
 }

@@ -38,6 +38,33 @@ impl BookId {
         found.and_then(|i| u8::try_from(i + 1).ok()).map(Self)
     }
 
+    /// The book a book name stands for, as a source's table of books or a
+    /// file's book field writes it: any name or abbreviation the reference
+    /// parser knows, with its ordinal (`"Genesis"`, `"1 Kings"`, `"II Kings"`,
+    /// `"Song of Solomon"`, `"Rev"`, and `"Psalm 151"`), ASCII
+    /// case-insensitive, surrounding blanks and a final period ignored. `None`
+    /// for anything else, a reference included (`"John 3"`). For a string
+    /// that is a reference, see [`parse`](crate::parse).
+    ///
+    /// ```
+    /// use abide_scripture::BookId;
+    /// assert_eq!(BookId::from_name("1 Kings").map(BookId::osis), Some("1Kgs"));
+    /// assert_eq!(BookId::from_name("song of solomon").map(BookId::osis), Some("Song"));
+    /// assert_eq!(BookId::from_name("Psalm 151").map(BookId::osis), Some("Ps151"));
+    /// assert_eq!(BookId::from_name("John 3"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        let name = name.strip_suffix('.').unwrap_or(name);
+        let found = crate::names::book_at(name, 0).filter(|m| m.start == 0)?;
+        match name[found.end..].trim_start() {
+            "" => Some(found.book),
+            // Psalm 151 is a book of its own, named as if a psalm.
+            "151" if found.book.osis() == "Ps" => Self::from_osis("Ps151"),
+            _ => None,
+        }
+    }
+
     /// The book's static data: names and OSIS id.
     pub fn book(self) -> &'static Book {
         &BOOKS[usize::from(self.0) - 1]

@@ -170,3 +170,43 @@ fn ranges_are_closed_intervals_of_keys() {
     );
     assert!(a.0 <= b.1 && a.1 >= b.0);
 }
+
+#[test]
+fn book_names_name_their_book() {
+    for b in BookId::all() {
+        for name in [b.book().name, b.book().short, b.osis()] {
+            assert_eq!(BookId::from_name(name), Some(b), "{name:?}");
+        }
+    }
+    for (name, osis) in [
+        ("Gen.", "Gen"),
+        ("Jn", "John"),
+        ("Song of Solomon", "Song"),
+        ("1 Cor", "1Cor"),
+        ("1st Corinthians", "1Cor"),
+        ("Revelation", "Rev"),
+        (" 1 kings. ", "1Kgs"),
+        ("II Kings", "2Kgs"),
+        ("First John", "1John"),
+        ("Song of Songs", "Song"),
+        ("Psalm 151", "Ps151"),
+        ("psalms  151", "Ps151"),
+    ] {
+        assert_eq!(
+            BookId::from_name(name).map(BookId::osis),
+            Some(osis),
+            "{name:?}"
+        );
+    }
+    for not_a_name in [
+        "",
+        "John 3",
+        "Genesis and Exodus",
+        "Psalm 150",
+        "3",
+        "Johnny",
+        "5 John",
+    ] {
+        assert_eq!(BookId::from_name(not_a_name), None, "{not_a_name:?}");
+    }
+}

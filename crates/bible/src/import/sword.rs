@@ -127,7 +127,7 @@ fn find_conf(module: &str) -> Result<Conf, ImportError> {
     })
 }
 
-/// SWORD's English book names that our name parser does not read as they are.
+/// SWORD's English book names that [`BookId::from_name`] does not read as they are.
 fn book(name: &str) -> Option<BookId> {
     let osis = match name {
         "Revelation of John" => "Rev",
@@ -140,12 +140,7 @@ fn book(name: &str) -> Option<BookId> {
         "Prayer of Azariah" => "PrAzar",
         "I Esdras" => "1Esd",
         "II Esdras" => "2Esd",
-        _ => {
-            return abide_scripture::parse(name)
-                .ok()
-                .filter(|c| c.ranges.len() == 1 && c.text == name)
-                .map(|c| c.ranges[0].start.book);
-        }
+        _ => return BookId::from_name(name),
     };
     BookId::from_osis(osis)
 }

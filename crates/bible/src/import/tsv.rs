@@ -13,12 +13,7 @@ use super::{Hints, Located, book_from_usfm};
 fn book(name: &str) -> Option<BookId> {
     BookId::from_osis(name)
         .or_else(|| book_from_usfm(name))
-        .or_else(|| {
-            abide_scripture::parse(name)
-                .ok()
-                .filter(|c| c.ranges.len() == 1)
-                .map(|c| c.ranges[0].start.book)
-        })
+        .or_else(|| BookId::from_name(name))
 }
 
 fn number(s: &str, what: &str) -> Result<u16, String> {
@@ -97,4 +92,23 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
         c.end_verse();
     }
     Ok(Hints::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::book;
+
+    #[test]
+    fn books_by_osis_id_usfm_code_or_name() {
+        for (name, osis) in [
+            ("1Kgs", "1Kgs"),
+            ("1KI", "1Kgs"),
+            ("1 Kings", "1Kgs"),
+            ("Song of Solomon", "Song"),
+            ("Psalm 151", "Ps151"),
+        ] {
+            assert_eq!(book(name).map(|b| b.osis()), Some(osis), "{name}");
+        }
+        assert_eq!(book("Kings 1"), None);
+    }
 }

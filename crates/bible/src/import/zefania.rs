@@ -146,10 +146,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                 book = if (1..=66).contains(&n) {
                     BookId::from_number(n)
                 } else {
-                    abide_scripture::parse(&bname)
-                        .ok()
-                        .filter(|c| c.ranges.len() == 1)
-                        .map(|c| c.ranges[0].start.book)
+                    BookId::from_name(&bname)
                 };
                 if book.is_none() {
                     let label = if bname.is_empty() { number } else { bname };

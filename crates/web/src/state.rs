@@ -123,11 +123,5 @@ pub(crate) fn reader_translation(headers: &axum::http::HeaderMap) -> Option<Stri
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == "translation")
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 32
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+        .and_then(|(_, value)| abide_bible::normalize_id(value))
 }

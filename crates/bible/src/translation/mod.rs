@@ -626,11 +626,32 @@ fn check_book(book: RawBook) -> Result<BookData, String> {
 }
 
 /// Whether `id` is a valid translation id: 1 to 32 of `a-z`, `0-9`, `-`,
-/// starting with a letter or digit.
+/// starting with a letter or digit. The one rule for ids, wherever they come
+/// from: imports, translation files, URLs, cookies.
+///
+/// ```
+/// assert!(abide_bible::is_valid_id("web"));
+/// assert!(!abide_bible::is_valid_id("WEB"));
+/// assert!(!abide_bible::is_valid_id("-web"));
+/// ```
 pub fn is_valid_id(id: &str) -> bool {
     (1..=32).contains(&id.len())
         && id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
+}
+
+/// The translation id that `input` names (a query parameter, a cookie): the
+/// same letters in lower case, as lookups ignore case, when that is a valid
+/// id (see [`is_valid_id`]); `None` otherwise. What comes from outside
+/// passes through this before it goes into a link or a cache key.
+///
+/// ```
+/// assert_eq!(abide_bible::normalize_id("KJV").as_deref(), Some("kjv"));
+/// assert_eq!(abide_bible::normalize_id("kjv\r\nSet-Cookie: x"), None);
+/// ```
+pub fn normalize_id(input: &str) -> Option<String> {
+    let id = input.to_ascii_lowercase();
+    is_valid_id(&id).then_some(id)
 }

@@ -93,7 +93,11 @@ pub(crate) async fn show(
     let canonical = abide_scripture::to_osis(&ranges);
     if canonical != osis {
         // One address per passage.
-        let target = match query.translation.as_deref().filter(|t| is_id(t)) {
+        let target = match query
+            .translation
+            .as_deref()
+            .and_then(abide_bible::normalize_id)
+        {
             Some(t) => format!("/bible/{canonical}?translation={t}"),
             None => format!("/bible/{canonical}"),
         };
@@ -221,14 +225,6 @@ pub(crate) async fn api(
         }
         Err(e) => api_error(StatusCode::NOT_FOUND, &e.to_string()),
     }
-}
-
-/// A translation id as URLs carry it: letters, digits, `-` and `_`.
-fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 32
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn api_error(status: StatusCode, message: &str) -> Response {

@@ -369,7 +369,7 @@ pub(crate) fn render(passage: &Passage, info: &TranslationInfo, red: bool) -> St
                 Run::Text { text: t, .. } => text.push_str(t),
                 Run::LineBreak => text.push('\n'),
                 Run::Note(n) => {
-                    let mark = note_mark(notes.len());
+                    let mark = abide_bible::note_mark(notes.len());
                     let _ = write!(text, "[{mark}]");
                     let r = verse.reference;
                     notes.push((
@@ -424,16 +424,6 @@ fn chapter_name(r: abide_scripture::VerseRef) -> String {
     match abide_scripture::Range::chapter(r.book, r.chapter, v) {
         Some(chapter) => abide_scripture::format_range(chapter, abide_scripture::Style::Full),
         None => r.book.book().name.to_owned(),
-    }
-}
-
-/// `a`, `b`, ... `z`, `aa`, `ab`, ...
-fn note_mark(i: usize) -> String {
-    let letter = |n: usize| char::from(b'a' + (n % 26) as u8);
-    if i < 26 {
-        letter(i).to_string()
-    } else {
-        format!("{}{}", letter(i / 26 - 1), letter(i))
     }
 }
 

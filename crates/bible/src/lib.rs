@@ -57,5 +57,5 @@ pub use library::{
 pub use translation::search::{SearchHit, SearchResults};
 pub use translation::{
     LookupError, Note, OpenError, Passage, Run, Translation, TranslationInfo, Verse, is_valid_id,
-    normalize_id,
+    normalize_id, note_mark,
 };

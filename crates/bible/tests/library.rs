@@ -271,3 +271,21 @@ fn damaged_translation_files_never_panic() {
         }
     }
 }
+
+/// Footnote marks run a..z, aa..zz, aaa..: no two notes of a passage share
+/// one, however many it has (the CLI's marks used to repeat after 702).
+#[test]
+fn note_marks_never_repeat() {
+    let marks: Vec<String> = (0..20_000).map(abide_bible::note_mark).collect();
+    assert_eq!(marks[..3], ["a", "b", "c"]);
+    assert_eq!(marks[25..28], ["z", "aa", "ab"]);
+    assert_eq!(marks[700..704], ["zy", "zz", "aaa", "aab"]);
+    assert_eq!(marks[18_277..18_279], ["zzz", "aaaa"]);
+    let unique: std::collections::HashSet<&String> = marks.iter().collect();
+    assert_eq!(unique.len(), marks.len());
+    assert!(
+        marks
+            .iter()
+            .all(|m| m.bytes().all(|b| b.is_ascii_lowercase()))
+    );
+}

@@ -127,7 +127,7 @@ fn render(passage: &Passage, info: &TranslationInfo) -> PassageView {
                         let k = notes.len();
                         html.push_str(&format!(
                             "<sup class=\"note-mark\"><a href=\"#note-{k}\" id=\"note-ref-{k}\" aria-label=\"Note {k}\">{}</a></sup>",
-                            note_letter(k)
+                            abide_bible::note_mark(k - 1)
                         ));
                     }
                 }
@@ -163,29 +163,9 @@ fn render(passage: &Passage, info: &TranslationInfo) -> PassageView {
     }
 }
 
-/// a, b, …, z, aa, ab, … — how printed Bibles mark notes.
-fn note_letter(n: usize) -> String {
-    let mut n = n;
-    let mut out = Vec::new();
-    while n > 0 {
-        n -= 1;
-        out.push(b'a' + (n % 26) as u8);
-        n /= 26;
-    }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn notes_are_lettered() {
-        assert_eq!(note_letter(1), "a");
-        assert_eq!(note_letter(26), "z");
-        assert_eq!(note_letter(27), "aa");
-    }
 
     #[test]
     fn a_bundled_passage_renders_with_numbers_and_attribution() {

@@ -89,6 +89,29 @@ pub struct Note {
     pub text: String,
 }
 
+/// The mark of a passage's footnote number `index` (counting from 0), as
+/// printed Bibles letter them: `a` to `z`, then `aa` to `zz`, then `aaa`, and
+/// so on; every index has a mark of its own.
+///
+/// ```
+/// use abide_bible::note_mark;
+/// assert_eq!([note_mark(0), note_mark(25), note_mark(26)], ["a", "z", "aa"]);
+/// assert_eq!([note_mark(701), note_mark(702)], ["zz", "aaa"]);
+/// ```
+pub fn note_mark(index: usize) -> String {
+    // Bijective base 26: after `z` comes `aa`, as after 9 would come 11.
+    let mut letters = Vec::new();
+    let mut n = index;
+    loop {
+        letters.push(char::from(b'a' + (n % 26) as u8));
+        if n < 26 {
+            break;
+        }
+        n = n / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}
+
 /// One verse of a passage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]

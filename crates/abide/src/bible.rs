@@ -105,7 +105,7 @@ pub(crate) fn import_web_if_installed(dir: &Path) -> anyhow::Result<Option<Strin
         abide_bible::TRANSLATION_EXTENSION
     ));
     let readable = target.exists() && Translation::open(&target).is_ok();
-    if readable || !web_module_installed() {
+    if readable || abide_bible::find_sword_module(WEB_MODULE).is_none() {
         return Ok(None);
     }
     let mut options = ImportOptions::new(abide_bible::PREFERRED_DEFAULT);
@@ -117,24 +117,6 @@ pub(crate) fn import_web_if_installed(dir: &Path) -> anyhow::Result<Option<Strin
         report.info.name,
         report.path.display()
     )))
-}
-
-fn web_module_installed() -> bool {
-    let conf = format!("{}.conf", WEB_MODULE.to_ascii_lowercase());
-    let mut dirs = vec![
-        PathBuf::from("/usr/share/sword/mods.d"),
-        PathBuf::from("/usr/local/share/sword/mods.d"),
-    ];
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(Path::new(&home).join(".sword/mods.d"));
-    }
-    dirs.iter().any(|d| {
-        std::fs::read_dir(d).is_ok_and(|entries| {
-            entries
-                .flatten()
-                .any(|e| e.file_name().to_string_lossy().to_ascii_lowercase() == conf)
-        })
-    })
 }
 
 /// Opens the library of `<data_dir>/translations`, importing the WEB first

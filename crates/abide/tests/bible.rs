@@ -324,3 +324,46 @@ fn the_verse_of_the_day_follows_the_operators_list() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A module library that only `$SWORD_PATH` names is where SWORD looks
+/// first; `abide bible import --sword` finds the module there, and
+/// `mod2imp` reads it (the WEB's data, under another module name).
+#[test]
+fn sword_path_names_a_module_library() {
+    let web = abide_bible::find_sword_module("engWEB2015eb").expect(
+        "the SWORD module engWEB2015eb is installed (apt-get install sword-text-web libsword-utils)",
+    );
+    let installed = web.conf.parent().and_then(Path::parent).unwrap();
+    let library = tempfile::tempdir().unwrap();
+    std::fs::create_dir(library.path().join("mods.d")).unwrap();
+    let conf = std::fs::read_to_string(&web.conf)
+        .unwrap()
+        .replace("[engWEB2015eb]", "[AbideTestWEB]");
+    std::fs::write(library.path().join("mods.d/abidetestweb.conf"), conf).unwrap();
+    std::os::unix::fs::symlink(installed.join("modules"), library.path().join("modules")).unwrap();
+
+    let import = |sword_path: Option<&Path>| {
+        let data = tempfile::tempdir().unwrap();
+        let mut envs = vec![("ABIDE_DATA_DIR", data.path().to_str().unwrap().to_owned())];
+        if let Some(p) = sword_path {
+            envs.push(("SWORD_PATH", p.to_str().unwrap().to_owned()));
+        }
+        let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let args = [
+            "bible",
+            "import",
+            "--sword",
+            "AbideTestWEB",
+            "--id",
+            "testweb",
+        ];
+        run(data.path(), &args, &envs)
+    };
+    let out = import(Some(library.path()));
+    let text = stdout(&out);
+    assert!(text.starts_with("imported testweb: "), "{text}");
+    let out = import(None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("AbideTestWEB: not installed"), "{err}");
+}

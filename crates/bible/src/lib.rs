@@ -7,7 +7,8 @@
 //! Main types: [`Library`] (every translation), [`Translation`] (one, with
 //! [`TranslationInfo`]), [`Passage`] and [`Verse`] (text to show),
 //! [`SearchResults`]; [`import_file`] and [`import_sword`] with
-//! [`ImportOptions`].
+//! [`ImportOptions`]; [`sword_modules`] and [`find_sword_module`], the
+//! installed SWORD modules, where SWORD itself finds them.
 //!
 //! A [`Library`] holds the translations compiled in (from the `bible-lib`
 //! crate, cleaned at build time) and those imported into a folder
@@ -45,6 +46,7 @@
 
 mod import;
 mod library;
+mod sword;
 mod translation;
 
 pub use import::{
@@ -54,6 +56,7 @@ pub use import::{
 pub use library::{
     Library, LibraryError, PREFERRED_DEFAULT, TRANSLATION_EXTENSION, VERSE_OF_THE_DAY_FILE,
 };
+pub use sword::{SwordModule, find_sword_module, sword_libraries, sword_modules};
 pub use translation::search::{SearchHit, SearchResults};
 pub use translation::{
     LookupError, Note, OpenError, Passage, Run, Translation, TranslationInfo, Verse, is_valid_id,

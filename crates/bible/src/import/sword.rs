@@ -12,7 +12,7 @@
 //! words around notes together.) The numbering is then mapped like any
 //! other source's.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use abide_scripture::BookId;
@@ -21,109 +21,20 @@ use super::collect::Collector;
 use super::osis::Osis;
 use super::xml;
 use super::{Hints, ImportError, ImportedText, Located};
-
-/// Folders where SWORD keeps module configurations.
-fn conf_dirs() -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(p) = std::env::var_os("SWORD_PATH") {
-        for d in std::env::split_paths(&p) {
-            dirs.push(d.join("mods.d"));
-        }
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(Path::new(&home).join(".sword/mods.d"));
-    }
-    dirs.push("/usr/share/sword/mods.d".into());
-    dirs.push("/usr/local/share/sword/mods.d".into());
-    dirs
-}
-
-/// A module's `.conf`: its `[Name]` and `Key=Value` lines.
-#[derive(Debug, Default)]
-struct Conf {
-    name: String,
-    path: PathBuf,
-    entries: Vec<(String, String)>,
-}
-
-impl Conf {
-    fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.as_str())
-            .filter(|v| !v.trim().is_empty())
-    }
-
-    fn parse(path: &Path, text: &str) -> Option<Conf> {
-        let mut conf = Conf {
-            path: path.to_owned(),
-            ..Conf::default()
-        };
-        let mut last: Option<usize> = None;
-        for line in text.lines() {
-            let line = line.trim_end();
-            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                if conf.name.is_empty() {
-                    conf.name = name.to_owned();
-                }
-                continue;
-            }
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            // A value ending with `\` continues on the next line.
-            if let Some(i) = last {
-                let value = &mut conf.entries[i].1;
-                if value.ends_with('\\') {
-                    value.pop();
-                    value.push(' ');
-                    value.push_str(line.trim());
-                    continue;
-                }
-            }
-            if let Some((k, v)) = line.split_once('=') {
-                conf.entries
-                    .push((k.trim().to_owned(), v.trim().to_owned()));
-                last = Some(conf.entries.len() - 1);
-            }
-        }
-        (!conf.name.is_empty()).then_some(conf)
-    }
-}
+use crate::sword::Conf;
 
 fn find_conf(module: &str) -> Result<Conf, ImportError> {
-    let mut installed = Vec::new();
-    for dir in conf_dirs() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
+    crate::sword::find_conf(module).map_err(|installed| {
+        let message = if installed.is_empty() {
+            "not installed, and no SWORD module is (on Debian: apt-get install sword-text-web)"
+                .to_owned()
+        } else {
+            format!("not installed; installed modules: {}", installed.join(", "))
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.extension().is_none_or(|e| e != "conf") {
-                continue;
-            }
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            if let Some(conf) = Conf::parse(&path, &text) {
-                if conf.name.eq_ignore_ascii_case(module) {
-                    return Ok(conf);
-                }
-                installed.push(conf.name);
-            }
+        ImportError::Sword {
+            module: module.to_owned(),
+            message,
         }
-    }
-    let message = if installed.is_empty() {
-        "not installed, and no SWORD module is (on Debian: apt-get install sword-text-web)"
-            .to_owned()
-    } else {
-        installed.sort();
-        format!("not installed; installed modules: {}", installed.join(", "))
-    };
-    Err(ImportError::Sword {
-        module: module.to_owned(),
-        message,
     })
 }
 

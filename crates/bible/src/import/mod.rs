@@ -10,6 +10,7 @@
 //! metadata, `error.rs` says what went wrong and where.
 
 mod collect;
+mod elements;
 mod error;
 mod format;
 mod hints;

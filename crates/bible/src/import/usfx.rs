@@ -5,15 +5,16 @@
 use abide_scripture::BookId;
 
 use super::collect::Collector;
+use super::elements::{Elements, Undo};
 use super::xml::{self, Ev};
 use super::{Hints, Located, book_from_usfm};
 
+/// What a capture's text becomes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cap {
     Heading,
     Title,
     Note,
-    Skip,
 }
 
 /// Reads a USFX document into `c`.
@@ -23,24 +24,26 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     let mut in_book = false;
     let mut chapter = 0u16;
     let mut seen_root = false;
-    // Open elements: name and whether closing it ends a capture / red.
-    let mut stack: Vec<(String, u8)> = Vec::new();
-    let mut caps: Vec<(Cap, String)> = Vec::new();
+    let mut elements: Elements<Cap> = Elements::new();
     let mut skipped: Vec<String> = Vec::new();
     xml::walk_document(src, |ev, at| {
         let (t, open) = match ev {
             Ev::Open(t) => (t, true),
             Ev::Empty(t) => (t, false),
             Ev::Close(name) => {
-                close(name, &mut stack, &mut caps, c, in_book);
+                elements.close(name, c, |cap, text, c| match cap {
+                    _ if !in_book => {}
+                    Cap::Heading => c.heading(&text),
+                    Cap::Title => c.title(&text),
+                    Cap::Note => c.note(&text),
+                });
                 return Ok(());
             }
             Ev::Text(text) => {
-                if caps.iter().any(|(c, _)| *c == Cap::Skip) {
-                } else if let Some((_, buf)) = caps.last_mut() {
-                    buf.push_str(&text);
-                } else if in_book {
-                    c.text(&text);
+                if let Some(text) = elements.text(&text)
+                    && in_book
+                {
+                    c.text(text);
                 }
                 return Ok(());
             }
@@ -55,103 +58,71 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
             }
             return Ok(());
         }
-        {
-            {
-                let mut undo = 0;
-                match t.name {
-                    "languageCode" => {
-                        caps.push((Cap::Skip, String::new()));
-                        undo = CAPTURE;
-                    }
-                    "book" => {
-                        let code = t.attr("id").unwrap_or_default();
-                        c.end_verse();
-                        book = book_from_usfm(&code);
-                        in_book = book.is_some();
-                        chapter = 0;
-                        if book.is_none() && !code.is_empty() && !skipped.contains(&code) {
-                            skipped.push(code);
-                        }
-                    }
-                    "c" => {
-                        let id = t.attr("id").unwrap_or_default();
-                        chapter = id
-                            .trim()
-                            .parse::<u16>()
-                            .ok()
-                            .filter(|n| (1..=999).contains(n))
-                            .ok_or_else(|| {
-                                format!("expected a chapter number in <c id>, found {id:?}")
-                            })?;
-                        c.end_verse();
-                    }
-                    "v" => {
-                        let id = t.attr("id").unwrap_or_default();
-                        let digits: String =
-                            id.trim().chars().take_while(char::is_ascii_digit).collect();
-                        let verse = digits
-                            .parse::<u16>()
-                            .ok()
-                            .filter(|n| (1..=999).contains(n))
-                            .ok_or_else(|| {
-                                format!("expected a verse number in <v id>, found {id:?}")
-                            })?;
-                        if chapter == 0 {
-                            return Err("expected <c> before the first <v>".into());
-                        }
-                        if let (Some(b), true) = (book, in_book) {
-                            c.start_verse(b, chapter, verse, at).map_err(|d| {
-                                d.message(&format!("{} {chapter}:{verse}", b.osis()))
-                            })?;
-                        }
-                    }
-                    "ve" => c.end_verse(),
-                    "p" | "m" | "li" | "pi" | "mi" | "pc" | "pr" | "cls" | "tr" if in_book => {
-                        c.paragraph();
-                    }
-                    "q" | "qc" | "qr" | "qm" | "b" if in_book => c.line_break(),
-                    "s" | "ms" | "qa" => {
-                        caps.push((Cap::Heading, String::new()));
-                        undo = CAPTURE;
-                    }
-                    "d" => {
-                        let cap = if book.is_some_and(|b| b.osis() == "Ps") {
-                            Cap::Title
-                        } else {
-                            Cap::Heading
-                        };
-                        caps.push((cap, String::new()));
-                        undo = CAPTURE;
-                    }
-                    "f" | "fe" | "ef" => {
-                        caps.push((Cap::Note, String::new()));
-                        undo = CAPTURE;
-                    }
-                    "x" | "ex" => {
-                        caps.push((Cap::Skip, String::new()));
-                        undo = XREF;
-                    }
-                    "fr" | "fig" | "id" | "ide" | "h" | "toc" | "rem" | "mt" | "mt1" | "mt2"
-                    | "cl" | "cp" | "va" | "vp" | "ca" | "sp" | "r" | "mr" | "ip" | "is" | "io"
-                    | "imt" | "iot" | "rq" | "periph" => {
-                        caps.push((Cap::Skip, String::new()));
-                        undo = CAPTURE;
-                    }
-                    "wj" => {
-                        c.red(true);
-                        undo = RED;
-                    }
-                    _ => {}
-                }
-                if open {
-                    stack.push((t.name.to_owned(), undo));
-                } else if undo == CAPTURE || undo == XREF {
-                    caps.pop();
-                } else if undo == RED {
-                    c.red(false);
+        let mut undo = Undo::Nothing;
+        match t.name {
+            "languageCode" => undo = elements.capture(None),
+            "book" => {
+                let code = t.attr("id").unwrap_or_default();
+                c.end_verse();
+                book = book_from_usfm(&code);
+                in_book = book.is_some();
+                chapter = 0;
+                if book.is_none() && !code.is_empty() && !skipped.contains(&code) {
+                    skipped.push(code);
                 }
             }
+            "c" => {
+                let id = t.attr("id").unwrap_or_default();
+                chapter = id
+                    .trim()
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|n| (1..=999).contains(n))
+                    .ok_or_else(|| format!("expected a chapter number in <c id>, found {id:?}"))?;
+                c.end_verse();
+            }
+            "v" => {
+                let id = t.attr("id").unwrap_or_default();
+                let digits: String = id.trim().chars().take_while(char::is_ascii_digit).collect();
+                let verse = digits
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|n| (1..=999).contains(n))
+                    .ok_or_else(|| format!("expected a verse number in <v id>, found {id:?}"))?;
+                if chapter == 0 {
+                    return Err("expected <c> before the first <v>".into());
+                }
+                if let (Some(b), true) = (book, in_book) {
+                    c.start_verse(b, chapter, verse, at)
+                        .map_err(|d| d.message(&format!("{} {chapter}:{verse}", b.osis())))?;
+                }
+            }
+            "ve" => c.end_verse(),
+            "p" | "m" | "li" | "pi" | "mi" | "pc" | "pr" | "cls" | "tr" if in_book => {
+                c.paragraph();
+            }
+            "q" | "qc" | "qr" | "qm" | "b" if in_book => c.line_break(),
+            "s" | "ms" | "qa" => undo = elements.capture(Some(Cap::Heading)),
+            "d" => {
+                let cap = if book.is_some_and(|b| b.osis() == "Ps") {
+                    Cap::Title
+                } else {
+                    Cap::Heading
+                };
+                undo = elements.capture(Some(cap));
+            }
+            "f" | "fe" | "ef" => undo = elements.capture(Some(Cap::Note)),
+            "x" | "ex" => undo = elements.cross_reference(),
+            "fr" | "fig" | "id" | "ide" | "h" | "toc" | "rem" | "mt" | "mt1" | "mt2" | "cl"
+            | "cp" | "va" | "vp" | "ca" | "sp" | "r" | "mr" | "ip" | "is" | "io" | "imt"
+            | "iot" | "rq" | "periph" => undo = elements.capture(None),
+            "wj" => {
+                c.red(true);
+                undo = Undo::Red;
+            }
+            _ => {}
         }
+        elements.opened(t.name.to_owned(), undo, !open, c);
         Ok(())
     })
     .map_err(|(at, message)| Located { at, message })?;
@@ -164,41 +135,4 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     }
     hints.left_out_books(skipped);
     Ok(hints)
-}
-
-const CAPTURE: u8 = 1;
-const RED: u8 = 2;
-/// A cross reference: left out, but it stood between two words.
-const XREF: u8 = 3;
-
-fn close(
-    name: &str,
-    stack: &mut Vec<(String, u8)>,
-    caps: &mut Vec<(Cap, String)>,
-    c: &mut Collector,
-    in_book: bool,
-) {
-    let Some(i) = stack.iter().rposition(|(n, _)| n == name) else {
-        return;
-    };
-    let undone: Vec<u8> = stack.drain(i..).map(|(_, u)| u).collect();
-    for undo in undone.into_iter().rev() {
-        if undo == RED {
-            c.red(false);
-        } else if undo == XREF {
-            caps.pop();
-            c.gap();
-        } else if undo == CAPTURE
-            && let Some((cap, text)) = caps.pop()
-        {
-            let outer = !caps.is_empty();
-            match cap {
-                _ if !in_book || outer => {}
-                Cap::Heading => c.heading(&text),
-                Cap::Title => c.title(&text),
-                Cap::Note => c.note(&text),
-                Cap::Skip => {}
-            }
-        }
-    }
 }

@@ -8,14 +8,16 @@
 use abide_scripture::BookId;
 
 use super::collect::Collector;
+use super::elements::{Elements, Undo};
 use super::xml::{self, Ev};
 use super::{Hints, Located};
 
+/// What a capture's text becomes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cap {
     Caption,
     Note,
-    Skip,
+    /// A field of `<INFORMATION>`.
     Info(&'static str),
 }
 
@@ -38,70 +40,44 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
     let mut book: Option<BookId> = None;
     let mut chapter = 0u16;
     let mut verse_seen = false;
-    let mut stack: Vec<(String, u8)> = Vec::new();
-    let mut caps: Vec<(Cap, String)> = Vec::new();
+    let mut elements: Elements<Cap> = Elements::new();
     let mut skipped: Vec<String> = Vec::new();
-    const CAPTURE: u8 = 1;
-    const RED: u8 = 2;
-    const VERSE: u8 = 3;
-    const XREF: u8 = 4;
     xml::walk_document(src, |ev, at| {
         let (t, open) = match ev {
             Ev::Open(t) => (t, true),
             Ev::Empty(t) => (t, false),
             Ev::Close(name) => {
-                let name = name.to_ascii_uppercase();
-                let Some(i) = stack.iter().rposition(|(n, _)| *n == name) else {
-                    return Ok(());
-                };
-                let undone: Vec<u8> = stack.drain(i..).map(|(_, u)| u).collect();
-                for undo in undone.into_iter().rev() {
-                    match undo {
-                        RED => c.red(false),
-                        VERSE => c.end_verse(),
-                        XREF => {
-                            caps.pop();
-                            c.gap();
-                        }
-                        CAPTURE => {
-                            let Some((cap, text)) = caps.pop() else {
-                                continue;
+                elements.close(&name.to_ascii_uppercase(), c, |cap, text, c| {
+                    let text = text.trim().to_owned();
+                    match cap {
+                        Cap::Info(field) if !text.is_empty() => {
+                            let slot = match field {
+                                "title" => &mut hints.name,
+                                "language" => &mut hints.language,
+                                "rights" => &mut hints.rights,
+                                _ => &mut hints.abbreviation,
                             };
-                            let text = text.trim().to_owned();
-                            match cap {
-                                _ if !caps.is_empty() => {}
-                                Cap::Info(field) if !text.is_empty() => {
-                                    let slot = match field {
-                                        "title" => &mut hints.name,
-                                        "language" => &mut hints.language,
-                                        "rights" => &mut hints.rights,
-                                        _ => &mut hints.abbreviation,
-                                    };
-                                    slot.get_or_insert(text);
-                                }
-                                Cap::Caption if book.is_some() => {
-                                    let psalm = book.is_some_and(|b| b.osis() == "Ps");
-                                    if psalm && !verse_seen {
-                                        c.title(&text);
-                                    } else {
-                                        c.heading(&text);
-                                    }
-                                }
-                                Cap::Note if book.is_some() => c.note(&text),
-                                _ => {}
+                            slot.get_or_insert(text);
+                        }
+                        Cap::Caption if book.is_some() => {
+                            let psalm = book.is_some_and(|b| b.osis() == "Ps");
+                            if psalm && !verse_seen {
+                                c.title(&text);
+                            } else {
+                                c.heading(&text);
                             }
                         }
+                        Cap::Note if book.is_some() => c.note(&text),
                         _ => {}
                     }
-                }
+                });
                 return Ok(());
             }
             Ev::Text(text) => {
-                if caps.iter().any(|(c, _)| *c == Cap::Skip) {
-                } else if let Some((_, buf)) = caps.last_mut() {
-                    buf.push_str(&text);
-                } else if book.is_some() {
-                    c.text(&text);
+                if let Some(text) = elements.text(&text)
+                    && book.is_some()
+                {
+                    c.text(text);
                 }
                 return Ok(());
             }
@@ -120,8 +96,8 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
             }
             return Ok(());
         }
-        let in_info = stack.iter().any(|(n, _)| n == "INFORMATION");
-        let mut undo = 0;
+        let in_info = elements.is_open("INFORMATION");
+        let mut undo = Undo::Nothing;
         match name.as_str() {
             _ if in_info => {
                 let field = match name.as_str() {
@@ -132,8 +108,7 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                     _ => None,
                 };
                 if let Some(f) = field {
-                    caps.push((Cap::Info(f), String::new()));
-                    undo = CAPTURE;
+                    undo = elements.capture(Some(Cap::Info(f)));
                 }
             }
             "BIBLEBOOK" => {
@@ -186,30 +161,15 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                     c.start_verse(b, chapter, v, at)
                         .map_err(|d| d.message(&format!("{} {chapter}:{v}", b.osis())))?;
                     verse_seen = true;
-                    undo = VERSE;
+                    undo = Undo::Verse;
                 }
             }
-            "CAPTION" => {
-                caps.push((Cap::Caption, String::new()));
-                undo = CAPTURE;
-            }
-            "NOTE" => {
-                caps.push((Cap::Note, String::new()));
-                undo = CAPTURE;
-            }
-            "XREF" => {
-                caps.push((Cap::Skip, String::new()));
-                undo = XREF;
-            }
-            "REMARK" | "PROLOG" | "MEDIA" | "INFORMATION" => {
-                caps.push((Cap::Skip, String::new()));
-                undo = CAPTURE;
-                if name == "INFORMATION" {
-                    // Its children are read above; only its own text is skipped.
-                    caps.pop();
-                    undo = 0;
-                }
-            }
+            "CAPTION" => undo = elements.capture(Some(Cap::Caption)),
+            "NOTE" => undo = elements.capture(Some(Cap::Note)),
+            "XREF" => undo = elements.cross_reference(),
+            "REMARK" | "PROLOG" | "MEDIA" => undo = elements.capture(None),
+            // Its children are read above (`in_info`).
+            "INFORMATION" => {}
             "BR" => {
                 if t.attr("art").is_some_and(|a| a == "x-p") {
                     c.paragraph();
@@ -221,20 +181,12 @@ pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
                 let css = t.attr("css").unwrap_or_default() + &t.attr("fs").unwrap_or_default();
                 if is_red(&css) {
                     c.red(true);
-                    undo = RED;
+                    undo = Undo::Red;
                 }
             }
             _ => {}
         }
-        if open {
-            stack.push((name, undo));
-        } else if undo == CAPTURE || undo == XREF {
-            caps.pop();
-        } else if undo == RED {
-            c.red(false);
-        } else if undo == VERSE {
-            c.end_verse();
-        }
+        elements.opened(name, undo, !open, c);
         Ok(())
     })
     .map_err(|(at, message)| Located { at, message })?;

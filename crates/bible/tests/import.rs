@@ -284,6 +284,56 @@ fn broken_input_fails_with_file_and_line_and_writes_nothing() {
     }
 }
 
+/// A zip bomb (a file that inflates past what an import takes) and a
+/// damaged archive fail with the archive's name and what is wrong, and leave
+/// nothing in the translations folder.
+#[test]
+fn hostile_zips_fail_clearly_and_write_nothing() {
+    use std::io::Write;
+    let work = tempfile::tempdir().unwrap();
+    let bomb = work.path().join("bomb.zip");
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("01-GEN.usfm", options).unwrap();
+        zip.write_all(b"\\id GEN\n\\c 1\n\\v 1 ").unwrap();
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..64 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 1 << 20);
+    let damaged = work.path().join("damaged.zip");
+    let mut bytes = std::fs::read(fixture("bible/usfm.zip")).unwrap();
+    let end = bytes.len();
+    bytes.truncate(end - 30);
+    std::fs::write(&damaged, bytes).unwrap();
+    for (path, message) in [
+        (
+            &bomb,
+            "01-GEN.usfm is larger than 67108864 bytes once unpacked",
+        ),
+        (&damaged, "not a readable zip archive"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let err = import_file(path, &ImportOptions::new("zip"), dir.path()).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            matches!(err, ImportError::Archive { .. }),
+            "{}: {shown}",
+            path.display()
+        );
+        assert!(
+            shown.starts_with(&format!("{}: ", path.display())) && shown.contains(message),
+            "{shown}"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "{} left files behind", path.display());
+    }
+}
+
 #[test]
 fn an_existing_id_is_not_overwritten_unless_asked() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,14 +1,29 @@
 //! Property tests of the importers, which read outside input: arbitrary and
 //! half-structured input never panics and fails with a line inside the
-//! input; generated texts written in each format read back exactly.
+//! input; generated texts written in each format, and zipped as USFM, read
+//! back exactly; damaged zips fail cleanly.
 //! `PROPTEST_CASES=100000` for a longer hunt; `fuzz/` runs the same on
 //! nightly with coverage guidance.
 
+use std::io::{Cursor, Write};
 use std::path::Path;
 
 use abide_bible::{Format, ImportError, ImportOptions, read_bytes};
 use abide_scripture::{Range, Versification};
 use proptest::prelude::*;
+use zip::CompressionMethod;
+use zip::write::SimpleFileOptions;
+
+/// A zip of `files`, deflated.
+fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, text) in files {
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
 
 const FORMATS: [Format; 6] = [
     Format::Osis,
@@ -19,29 +34,33 @@ const FORMATS: [Format; 6] = [
     Format::Imp,
 ];
 
+/// Every book of an imported text reads back, spans and notes inside their
+/// verse, and it can be searched.
+fn reads_back(text: abide_bible::ImportedText) {
+    let t = text.into_translation(&ImportOptions::new("prop")).unwrap();
+    let v = Versification::kjv();
+    let books: Vec<_> = t.books().collect();
+    for book in books {
+        if let Ok(p) = t.passage(Range::book(book, v)) {
+            for verse in p.verses {
+                for span in &verse.words_of_jesus {
+                    assert!(span.start < span.end && span.end <= verse.text.len());
+                }
+                for note in &verse.notes {
+                    assert!(note.offset <= verse.text.len());
+                }
+                let _ = verse.segments();
+            }
+        }
+    }
+    let _ = t.search("the", 5);
+}
+
 /// Reads `input` as `format`; on success every book of the result reads
 /// back, spans and notes inside their verse; on failure the line is in the input.
 fn check(input: &str, format: Format) {
     match read_bytes(input.as_bytes(), format, Path::new("input")) {
-        Ok(text) => {
-            let t = text.into_translation(&ImportOptions::new("prop")).unwrap();
-            let v = Versification::kjv();
-            let books: Vec<_> = t.books().collect();
-            for book in books {
-                if let Ok(p) = t.passage(Range::book(book, v)) {
-                    for verse in p.verses {
-                        for span in &verse.words_of_jesus {
-                            assert!(span.start < span.end && span.end <= verse.text.len());
-                        }
-                        for note in &verse.notes {
-                            assert!(note.offset <= verse.text.len());
-                        }
-                        let _ = verse.segments();
-                    }
-                }
-            }
-            let _ = t.search("the", 5);
-        }
+        Ok(text) => reads_back(text),
         Err(ImportError::Syntax { line, .. }) => {
             assert!(
                 line >= 1 && line <= input.lines().count() + 1,
@@ -169,6 +188,58 @@ proptest! {
                 let r = abide_scripture::VerseRef::new(abide_scripture::BookId::from_number(1).unwrap(), c, v);
                 prop_assert_eq!(t.verse_text(r).unwrap_or_default(), clean(text), "{} {}", format, r);
             }
+        }
+    }
+
+    /// Generated books, zipped as USFM files (with a file that is not
+    /// USFM), read back the same; so do they damaged, or they fail cleanly.
+    #[test]
+    fn usfm_zips_read_back_or_fail_cleanly(
+        verses in proptest::collection::btree_map((1u16..=3, 1u16..=9), "[A-Za-z][a-z ,;]{0,30}[a-z.]", 1..12),
+        damage in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 0..4),
+    ) {
+        let clean = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut genesis = String::from("\\id GEN\n");
+        let mut exodus = String::from("\\id EXO\n");
+        let mut chapter = 0;
+        for (&(c, v), text) in &verses {
+            if c != chapter {
+                genesis.push_str(&format!("\\c {c}\n"));
+                exodus.push_str(&format!("\\c {c}\n"));
+                chapter = c;
+            }
+            genesis.push_str(&format!("\\v {v} {text}\n"));
+            exodus.push_str(&format!("\\v {v} {text}\n"));
+        }
+        let mut bytes = zip_of(&[("02-EXO.usfm", &exodus), ("README.txt", "not read"), ("01-GEN.SFM", &genesis)]);
+        let t = read_bytes(&bytes, Format::Usfm, Path::new("bible.zip"))
+            .unwrap()
+            .into_translation(&ImportOptions::new("zip"))
+            .unwrap();
+        for (&(c, v), text) in &verses {
+            for book in [1, 2] {
+                let r = abide_scripture::VerseRef::new(abide_scripture::BookId::from_number(book).unwrap(), c, v);
+                prop_assert_eq!(t.verse_text(r).unwrap_or_default(), clean(text), "{}", r);
+            }
+        }
+        for (at, b) in damage {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        match read_bytes(&bytes, Format::Usfm, Path::new("bible.zip")) {
+            Ok(text) => reads_back(text),
+            Err(ImportError::Archive { .. } | ImportError::Syntax { .. } | ImportError::NoVerses { .. }) => {}
+            Err(e) => panic!("unexpected error kind: {e}"),
+        }
+    }
+
+    /// Any bytes named as a zip: an archive error or a clean import.
+    #[test]
+    fn arbitrary_bytes_as_a_zip(input in proptest::collection::vec(any::<u8>(), 0..600)) {
+        match read_bytes(&input, Format::Usfm, Path::new("input.zip")) {
+            Ok(text) => reads_back(text),
+            Err(ImportError::Archive { .. } | ImportError::Syntax { .. } | ImportError::NoVerses { .. }) => {}
+            Err(e) => panic!("unexpected error kind: {e}"),
         }
     }
 }

@@ -28,6 +28,15 @@ pub enum ImportError {
         /// What was expected and what was found.
         message: String,
     },
+    /// An archive (a zip of USFM files) cannot be read, or unpacks to more
+    /// than an import takes: too many entries or too many bytes.
+    #[error("{path}: {message}")]
+    Archive {
+        /// The archive.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
     /// The input has no verses.
     #[error("{path}: no verses found (is it {format}?)")]
     NoVerses {

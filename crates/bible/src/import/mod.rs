@@ -42,13 +42,19 @@ use usfm_codes::book_from_usfm;
 use write::{check_target, write_translation};
 
 /// Reads `bytes` (the content of `origin`) as `format`: what the fuzz target
-/// and property tests drive. `Format::Sword` and USFM zips are not
-/// byte-level formats; they read as USFM text here.
+/// and property tests drive. USFM whose `origin` ends in `.zip` is read as a
+/// zip of USFM files; `Format::Sword`, not a byte-level format, reads as
+/// USFM text.
 pub fn read_bytes(
     bytes: &[u8],
     format: Format,
     origin: &Path,
 ) -> Result<ImportedText, ImportError> {
+    if format == Format::Usfm && is_zip(origin) {
+        let mut c = Collector::new();
+        let hints = usfm::read_zip(std::io::Cursor::new(bytes), origin, &mut c)?;
+        return finish(c, hints, origin, format);
+    }
     let src = decode_utf8(origin, bytes.to_vec())?;
     let mut c = Collector::new();
     let hints = read_str(&src, format, origin, &mut c)?;
@@ -113,9 +119,18 @@ pub fn read_file(path: &Path, format: Option<Format>) -> Result<ImportedText, Im
         Format::Sword => Err(ImportError::UnknownFormat {
             path: path.to_owned(),
         }),
-        Format::Usfm if path.is_dir() || is_zip(path) => {
+        Format::Usfm if path.is_dir() => {
             let mut c = Collector::new();
-            let hints = usfm::read_many(path, &mut c)?;
+            let hints = usfm::read_folder(path, &mut c)?;
+            finish(c, hints, path, format)
+        }
+        Format::Usfm if is_zip(path) => {
+            let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+            let mut c = Collector::new();
+            let hints = usfm::read_zip(std::io::BufReader::new(file), path, &mut c)?;
             finish(c, hints, path, format)
         }
         _ => {

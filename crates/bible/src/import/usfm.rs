@@ -1,4 +1,5 @@
-//! USFM: one file per book (`\id GEN`), alone, in a folder or in a zip.
+//! USFM: one file per book (`\id GEN`), alone, in a folder or in a zip
+//! (read by `zip.rs`).
 //!
 //! Kept: `\c`, `\v`, paragraphs (`\p`, `\m`, `\pi`, `\li`, ...), poetry lines
 //! (`\q1`..., `\b`), section headings (`\s1`..., `\ms`, `\qa`), psalm titles
@@ -7,11 +8,13 @@
 //! introductions, running heads, book titles, alternate and published
 //! numbers, word attributes (`\w grace|strong="G5485"\w*` keeps `grace`).
 
-use std::path::Path;
+use std::io::{Read, Seek};
+use std::path::{Path, PathBuf};
 
 use abide_scripture::BookId;
 
 use super::collect::Collector;
+use super::zip;
 use super::{Hints, ImportError, Located, book_from_usfm, decode_utf8};
 
 /// Where the reader is; kept across the lines of one file.
@@ -352,44 +355,56 @@ fn is_usfm_name(name: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// Reads every USFM file of a folder or zip, in name order.
-pub(crate) fn read_many(path: &Path, c: &mut Collector) -> Result<Hints, ImportError> {
+/// Reads every USFM file of a folder, in name order.
+pub(crate) fn read_folder(path: &Path, c: &mut Collector) -> Result<Hints, ImportError> {
     let io = |p: &Path| {
         let p = p.to_owned();
         move |source| ImportError::Io { path: p, source }
     };
-    let mut files: Vec<(std::path::PathBuf, Vec<u8>)> = Vec::new();
-    if path.is_dir() {
-        let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(path)
-            .map_err(io(path))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && p.file_name()
-                        .is_some_and(|n| is_usfm_name(&n.to_string_lossy()))
-            })
-            .collect();
-        names.sort();
-        for name in names {
-            let bytes = std::fs::read(&name).map_err(io(&name))?;
-            files.push((name, bytes));
-        }
-    } else {
-        let bytes = std::fs::read(path).map_err(io(path))?;
-        let entries = super::zip::entries(&bytes).map_err(|message| ImportError::Syntax {
-            path: path.to_owned(),
-            line: 1,
-            message,
-        })?;
-        let mut entries: Vec<_> = entries
-            .into_iter()
-            .filter(|(n, _)| is_usfm_name(n))
-            .collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, data) in entries {
-            files.push((path.join(name), data));
-        }
+    let mut names: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(io(path))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .is_some_and(|n| is_usfm_name(&n.to_string_lossy()))
+        })
+        .collect();
+    names.sort();
+    let mut files = Vec::with_capacity(names.len());
+    for name in names {
+        let bytes = std::fs::read(&name).map_err(io(&name))?;
+        files.push((name, bytes));
     }
+    read_all(files, c)
+}
+
+/// Reads every USFM file of a zip archive, in name order; `origin` names the
+/// archive in messages.
+pub(crate) fn read_zip(
+    archive: impl Read + Seek,
+    origin: &Path,
+    c: &mut Collector,
+) -> Result<Hints, ImportError> {
+    let mut files = zip::files(archive, is_usfm_name, zip::Limits::DEFAULT).map_err(|message| {
+        ImportError::Archive {
+            path: origin.to_owned(),
+            message,
+        }
+    })?;
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    read_all(
+        files
+            .into_iter()
+            .map(|(name, data)| (origin.join(name), data)),
+        c,
+    )
+}
+
+fn read_all(
+    files: impl IntoIterator<Item = (PathBuf, Vec<u8>)>,
+    c: &mut Collector,
+) -> Result<Hints, ImportError> {
     let mut hints = Hints::default();
     for (name, bytes) in files {
         let src = decode_utf8(&name, bytes)?;

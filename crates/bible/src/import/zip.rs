@@ -1,98 +1,254 @@
-//! Just enough of the zip format to read a zip of USFM books: the central
-//! directory, stored and deflated entries. Encrypted and zip64 archives are
-//! refused with a message. Sizes are bounded, so a hostile archive cannot
-//! exhaust memory.
+//! The USFM files of a zip archive, read with the `zip` crate (stored and
+//! deflated entries; encrypted ones are refused). Archives are outside input:
+//! the number of entries, and the bytes the files read inflate to, one by one
+//! and together, are bounded whatever the archive claims about itself, so a
+//! zip bomb ends in an error naming the bound, with nothing written.
 
-use std::io::Read;
+use std::io::{Read, Seek};
 
-/// At most this many bytes per entry, and in all, once inflated.
-const MAX_ENTRY: u64 = 64 << 20;
-const MAX_TOTAL: u64 = 512 << 20;
+use zip::CompressionMethod;
 
-fn u16_at(b: &[u8], at: usize) -> Result<u16, String> {
-    b.get(at..at + 2)
-        .map(|s| u16::from_le_bytes([s[0], s[1]]))
-        .ok_or_else(|| "zip: truncated archive".to_owned())
+/// How much an archive may hold.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Entries in the archive (files and folders, read or not).
+    pub(crate) entries: usize,
+    /// Bytes one file may inflate to.
+    pub(crate) file_bytes: u64,
+    /// Bytes the files read may inflate to together.
+    pub(crate) total_bytes: u64,
 }
 
-fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
-    b.get(at..at + 4)
-        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        .ok_or_else(|| "zip: truncated archive".to_owned())
+impl Limits {
+    /// A whole Bible in USFM is about 5 MB in 66 to 90 files; these leave
+    /// room for much more and still bound memory.
+    pub(crate) const DEFAULT: Limits = Limits {
+        entries: 10_000,
+        file_bytes: 64 << 20,
+        total_bytes: 512 << 20,
+    };
 }
 
-/// The files of a zip archive: `(name, content)`.
-pub(crate) fn entries(zip: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
-    // End of central directory: 22 bytes plus a comment of up to 64 KiB.
-    let min = zip.len().saturating_sub(22 + 0xFFFF);
-    let eocd = (min..zip.len().saturating_sub(21))
-        .rev()
-        .find(|&i| zip[i..].starts_with(&[0x50, 0x4b, 0x05, 0x06]))
-        .ok_or("not a zip archive (no end of central directory)")?;
-    let count = usize::from(u16_at(zip, eocd + 10)?);
-    let mut at = u32_at(zip, eocd + 16)? as usize;
-    if count == 0xFFFF || at == 0xFFFF_FFFF {
-        return Err("zip64 archives are not supported".into());
+/// The files of `archive` whose names `wanted` accepts, in archive order:
+/// `(name, content)`. Folders and other files are passed over unread.
+pub(crate) fn files(
+    archive: impl Read + Seek,
+    wanted: impl Fn(&str) -> bool,
+    limits: Limits,
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut zip =
+        zip::ZipArchive::new(archive).map_err(|e| format!("not a readable zip archive: {e}"))?;
+    if zip.len() > limits.entries {
+        return Err(format!(
+            "zip: {} entries; an archive may have at most {}",
+            zip.len(),
+            limits.entries
+        ));
     }
-    let mut out = Vec::with_capacity(count.min(1024));
+    let mut out = Vec::new();
     let mut total = 0u64;
-    for _ in 0..count {
-        if u32_at(zip, at)? != 0x0201_4b50 {
-            return Err("zip: damaged central directory".into());
-        }
-        let flags = u16_at(zip, at + 8)?;
-        let method = u16_at(zip, at + 10)?;
-        let packed = u64::from(u32_at(zip, at + 20)?);
-        let size = u64::from(u32_at(zip, at + 24)?);
-        let name_len = usize::from(u16_at(zip, at + 28)?);
-        let extra_len = usize::from(u16_at(zip, at + 30)?);
-        let comment_len = usize::from(u16_at(zip, at + 32)?);
-        let local = u32_at(zip, at + 42)? as usize;
-        let name_bytes = zip
-            .get(at + 46..at + 46 + name_len)
-            .ok_or("zip: truncated archive")?;
-        let name = String::from_utf8_lossy(name_bytes).into_owned();
-        at += 46 + name_len + extra_len + comment_len;
-        if name.ends_with('/') {
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_data(i)
+            .map_err(|e| format!("zip: entry {}: {e}", i + 1))?;
+        let name = entry
+            .name()
+            .map_err(|e| format!("zip: entry {}: {e}", i + 1))?
+            .into_owned();
+        if entry.is_dir() || !wanted(&name) {
             continue;
         }
-        if flags & 1 != 0 {
+        if entry.encrypted() {
             return Err(format!("zip: {name} is encrypted"));
         }
-        if size > MAX_ENTRY || packed == 0xFFFF_FFFF {
-            return Err(format!("zip: {name} is too large"));
+        let method = entry.compression();
+        if !matches!(
+            method,
+            CompressionMethod::Stored | CompressionMethod::Deflated
+        ) {
+            return Err(format!(
+                "zip: {name} uses compression method {method}; only stored and deflated files are supported"
+            ));
         }
-        total += size;
-        if total > MAX_TOTAL {
-            return Err("zip: the archive is too large once unpacked".into());
-        }
-        if u32_at(zip, local)? != 0x0403_4b50 {
-            return Err(format!("zip: damaged entry {name}"));
-        }
-        let start = local
-            + 30
-            + usize::from(u16_at(zip, local + 26)?)
-            + usize::from(u16_at(zip, local + 28)?);
-        let data = zip
-            .get(start..start + packed as usize)
-            .ok_or_else(|| format!("zip: {name} lies outside the archive"))?;
-        let content = match method {
-            0 => data.to_vec(),
-            8 => {
-                let mut content = Vec::with_capacity(size as usize);
-                flate2::read::DeflateDecoder::new(data)
-                    .take(MAX_ENTRY)
-                    .read_to_end(&mut content)
-                    .map_err(|e| format!("zip: {name}: {e}"))?;
-                content
-            }
-            m => {
-                return Err(format!(
-                    "zip: {name} uses compression method {m}; only stored and deflated entries are supported"
-                ));
-            }
+        let too_large = || {
+            format!(
+                "zip: {name} is larger than {} bytes once unpacked",
+                limits.file_bytes
+            )
         };
+        if entry.size() > limits.file_bytes {
+            return Err(too_large());
+        }
+        // The sizes an archive declares are not trusted: reading stops one
+        // byte past what is allowed, which tells a bound was crossed.
+        let allowed = limits.file_bytes.min(limits.total_bytes - total);
+        let capacity = usize::try_from(entry.size().min(allowed).min(1 << 20)).unwrap_or(0);
+        let mut content = Vec::with_capacity(capacity);
+        zip.by_index(i)
+            .map_err(|e| format!("zip: {name}: {e}"))?
+            .take(allowed + 1)
+            .read_to_end(&mut content)
+            .map_err(|e| format!("zip: {name}: {e}"))?;
+        let read = content.len() as u64;
+        if read > limits.file_bytes {
+            return Err(too_large());
+        }
+        if read > allowed {
+            return Err(format!(
+                "zip: the files read are larger than {} bytes together once unpacked",
+                limits.total_bytes
+            ));
+        }
+        total += read;
         out.push((name, content));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Cursor, Write};
+
+    use proptest::prelude::*;
+    use zip::write::SimpleFileOptions;
+
+    use super::*;
+
+    fn archive(files: &[(&str, &[u8], CompressionMethod)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data, method) in files {
+            zip.start_file(
+                *name,
+                SimpleFileOptions::default().compression_method(*method),
+            )
+            .unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn read(bytes: &[u8], limits: Limits) -> Result<Vec<(String, Vec<u8>)>, String> {
+        files(Cursor::new(bytes), |n| n.ends_with(".usfm"), limits)
+    }
+
+    const SMALL: Limits = Limits {
+        entries: 4,
+        file_bytes: 1000,
+        total_bytes: 1500,
+    };
+
+    #[test]
+    fn reads_stored_and_deflated_files_and_passes_over_the_rest() {
+        let bytes = archive(&[
+            ("a.usfm", b"\\id GEN", CompressionMethod::Stored),
+            ("notes.txt", b"not read", CompressionMethod::Deflated),
+            ("b.usfm", b"\\id EXO", CompressionMethod::Deflated),
+        ]);
+        let files = read(&bytes, Limits::DEFAULT).unwrap();
+        assert_eq!(
+            files,
+            [
+                ("a.usfm".to_owned(), b"\\id GEN".to_vec()),
+                ("b.usfm".to_owned(), b"\\id EXO".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bomb_stops_at_its_bound() {
+        // 1,001 zeros deflate to a few bytes: one more than a file may hold.
+        let zeros = vec![0u8; 1001];
+        let one = archive(&[("a.usfm", &zeros, CompressionMethod::Deflated)]);
+        let e = read(&one, SMALL).unwrap_err();
+        assert!(e.contains("a.usfm is larger than 1000 bytes"), "{e}");
+        // Two files within the bound each, beyond it together.
+        let half = vec![0u8; 800];
+        let two = archive(&[
+            ("a.usfm", &half, CompressionMethod::Deflated),
+            ("b.usfm", &half, CompressionMethod::Deflated),
+        ]);
+        let e = read(&two, SMALL).unwrap_err();
+        assert!(e.contains("larger than 1500 bytes together"), "{e}");
+    }
+
+    #[test]
+    fn a_file_that_lies_about_its_size_stops_at_the_bound() {
+        let zeros = vec![0u8; 5000];
+        let mut bytes = archive(&[("a.usfm", &zeros, CompressionMethod::Deflated)]);
+        // Patch the declared size (local header and central directory) to 10.
+        let size = 5000u32.to_le_bytes();
+        let mut at = 0;
+        while let Some(i) = bytes[at..].windows(4).position(|w| w == size) {
+            bytes[at + i..at + i + 4].copy_from_slice(&10u32.to_le_bytes());
+            at += i + 4;
+        }
+        // The zip crate checks the declared size too: either way, an error.
+        let e = read(&bytes, SMALL).unwrap_err();
+        assert!(e.contains("a.usfm"), "{e}");
+    }
+
+    #[test]
+    fn too_many_entries_are_refused() {
+        let names: Vec<String> = (0..5).map(|i| format!("{i}.txt")).collect();
+        let files: Vec<(&str, &[u8], CompressionMethod)> = names
+            .iter()
+            .map(|n| (n.as_str(), &b""[..], CompressionMethod::Stored))
+            .collect();
+        let e = read(&archive(&files), SMALL).unwrap_err();
+        assert!(e.contains("5 entries"), "{e}");
+    }
+
+    #[test]
+    fn what_is_not_a_zip_is_an_error() {
+        let e = read(b"\\id GEN\n\\c 1\n", Limits::DEFAULT).unwrap_err();
+        assert!(e.starts_with("not a readable zip archive"), "{e}");
+    }
+
+    proptest! {
+        /// Any bytes: an error or files, never a panic, never more than allowed.
+        #[test]
+        fn any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2000)) {
+            if let Ok(files) = read(&bytes, SMALL) {
+                let total: usize = files.iter().map(|(_, c)| c.len()).sum();
+                prop_assert!(total as u64 <= SMALL.total_bytes);
+            }
+        }
+
+        /// A real archive damaged in a few places: the same.
+        #[test]
+        fn damaged_archives(
+            content in prop::collection::vec(any::<u8>(), 0..3000),
+            damage in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+        ) {
+            let mut bytes = archive(&[
+                ("a.usfm", &content, CompressionMethod::Deflated),
+                ("b.usfm", &content, CompressionMethod::Stored),
+            ]);
+            for (at, b) in damage {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
+            if let Ok(files) = read(&bytes, SMALL) {
+                for (_, c) in &files {
+                    prop_assert!(c.len() as u64 <= SMALL.file_bytes);
+                }
+            }
+        }
+
+        /// Undamaged archives read back exactly, within the bounds.
+        #[test]
+        fn archives_read_back(
+            contents in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..400), 0..4),
+        ) {
+            let names: Vec<String> = (0..contents.len()).map(|i| format!("{i}.usfm")).collect();
+            let files: Vec<(&str, &[u8], CompressionMethod)> = names
+                .iter()
+                .zip(&contents)
+                .map(|(n, c)| (n.as_str(), c.as_slice(), CompressionMethod::Deflated))
+                .collect();
+            let read_back = read(&archive(&files), SMALL).unwrap();
+            let expected: Vec<(String, Vec<u8>)> = names.into_iter().zip(contents).collect();
+            prop_assert_eq!(read_back, expected);
+        }
+    }
 }

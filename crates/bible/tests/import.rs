@@ -334,6 +334,31 @@ fn hostile_zips_fail_clearly_and_write_nothing() {
     }
 }
 
+/// The file is renamed into place whole: nothing else is left in the
+/// folder, and it is as readable as any file the user creates (not the
+/// owner-only mode of a temporary file), so a server running as another
+/// user can read it.
+#[test]
+fn an_import_leaves_one_file_readable_as_created() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let report = import_file(
+        &fixture("bible/sample.osis.xml"),
+        &ImportOptions::new("sample"),
+        dir.path(),
+    )
+    .unwrap();
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["sample.bible"]);
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, b"x").unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&report.path), mode(&plain));
+}
+
 #[test]
 fn an_existing_id_is_not_overwritten_unless_asked() {
     let dir = tempfile::tempdir().unwrap();

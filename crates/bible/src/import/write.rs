@@ -1,6 +1,7 @@
 //! Writing a translation file: checked first, then written whole to a
-//! temporary file in the translations folder and renamed into place, so a
-//! failed import leaves nothing behind and a reader never sees half a file.
+//! temporary file in the translations folder and renamed into place
+//! (`tempfile`'s persist), so a failed import leaves nothing behind and a
+//! reader never sees half a file.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,28 +60,34 @@ pub(crate) fn write_translation(
     let (info, bytes) = text.into_file(options);
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let target = dir.join(format!("{}.{TRANSLATION_EXTENSION}", options.id));
-    let temp = dir.join(format!(
-        ".{}.{TRANSLATION_EXTENSION}.{}.tmp",
-        options.id,
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, &target)
-    })();
-    if let Err(source) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(ImportError::Io {
-            path: target,
-            source,
-        });
-    }
+    // In the same folder, so that the rename is atomic; a temporary file that
+    // is dropped before it is persisted deletes itself.
+    let prefix = format!(".{}.", options.id);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(readable_as_created());
+    let mut temp = builder.tempfile_in(dir).map_err(io(dir))?;
+    temp.write_all(&bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(io(&target))?;
+    temp.persist(&target).map_err(|e| ImportError::Io {
+        path: target.clone(),
+        source: e.error,
+    })?;
     Ok(ImportReport {
         info,
         path: target,
         bytes: bytes.len() as u64,
         notes,
     })
+}
+
+/// The permissions a file gets from `File::create` (0o666 less the umask),
+/// rather than tempfile's owner-only default: a translation imported by an
+/// operator is read by the server, which may run as another user.
+#[cfg(unix)]
+fn readable_as_created() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o666)
 }

@@ -42,11 +42,21 @@ pub enum StoreError {
         /// Highest version this binary ships.
         known: i64,
     },
-    /// A value stored as JSON could not be read or written.
+    /// A setting (stored as JSON) could not be read or written.
     #[error("setting {key:?}: {source}")]
     Setting {
         /// The setting's key.
         key: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A value other than a setting that is stored as JSON (an entry's
+    /// practices or questions) could not be written or read back.
+    #[error("stored JSON of {what}: {source}")]
+    Json {
+        /// What the value is, e.g. `entry be-still practices`.
+        what: String,
         /// The JSON error.
         #[source]
         source: serde_json::Error,

@@ -192,6 +192,34 @@ async fn an_entry_page_has_everything(db: TestDb) {
 }
 store_test!(an_entry_page_has_everything);
 
+/// An entry's stored practices that are not JSON any more say so, as JSON of
+/// that entry, not as a setting.
+async fn unreadable_stored_json_names_what_it_is(db: TestDb) {
+    let store = &db.store;
+    import(store, &fixture()).await;
+    sqlx::query("UPDATE entries SET practices = $1 WHERE slug = $2")
+        .bind("not json")
+        .bind("the-long-night")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let now = ms("2027-01-01T00:00:00Z");
+    let err = store
+        .entry("learning-to-wait", "the-long-night", now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, abide_store::StoreError::Json { what, .. } if what == "entry the-long-night practices"),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("stored JSON of entry the-long-night practices: "),
+        "{err}"
+    );
+}
+store_test!(unreadable_stored_json_names_what_it_is);
+
 async fn the_citation_index_answers_overlaps(db: TestDb) {
     let store = &db.store;
     import(store, &fixture()).await;

@@ -259,16 +259,14 @@ async fn write_entry(
     author_id: Option<i64>,
     now: i64,
 ) -> Result<(), StoreError> {
-    let practices =
-        serde_json::to_string(&entry.practices).map_err(|source| StoreError::Setting {
-            key: format!("entry {} practices", entry.slug),
-            source,
-        })?;
-    let questions =
-        serde_json::to_string(&entry.questions).map_err(|source| StoreError::Setting {
-            key: format!("entry {} questions", entry.slug),
-            source,
-        })?;
+    let practices = serde_json::to_string(&entry.practices).map_err(|source| StoreError::Json {
+        what: format!("entry {} practices", entry.slug),
+        source,
+    })?;
+    let questions = serde_json::to_string(&entry.questions).map_err(|source| StoreError::Json {
+        what: format!("entry {} questions", entry.slug),
+        source,
+    })?;
     let sql = match id {
         None => include_str!("sql/insert_entry.sql"),
         Some(_) => include_str!("sql/update_entry.sql"),

@@ -202,11 +202,8 @@ fn journey_card(row: &AnyRow) -> Result<JourneyCard, sqlx::Error> {
     })
 }
 
-fn json_error(what: &str, source: serde_json::Error) -> StoreError {
-    StoreError::Setting {
-        key: what.to_owned(),
-        source,
-    }
+fn json_error(what: String, source: serde_json::Error) -> StoreError {
+    StoreError::Json { what, source }
 }
 
 impl Store {
@@ -370,8 +367,10 @@ impl Store {
                 .unwrap_or_default(),
             body_html: row.try_get("body_html")?,
             going_deeper_html: row.try_get("going_deeper_html")?,
-            practices: serde_json::from_str(&practices).map_err(|e| json_error("practices", e))?,
-            questions: serde_json::from_str(&questions).map_err(|e| json_error("questions", e))?,
+            practices: serde_json::from_str(&practices)
+                .map_err(|e| json_error(format!("entry {slug} practices"), e))?,
+            questions: serde_json::from_str(&questions)
+                .map_err(|e| json_error(format!("entry {slug} questions"), e))?,
             word_count: row.try_get("word_count")?,
             tags: tag_refs(&tags)?,
             author,

@@ -39,6 +39,15 @@ pub(crate) struct Collector {
     pub(crate) notes: Vec<String>,
 }
 
+/// A chapter or verse number as a source writes it: digits, blanks around
+/// them ignored, from 1 to 999.
+pub(crate) fn number(s: &str) -> Option<u16> {
+    s.trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|n| (1..=999).contains(n))
+}
+
 /// A verse given twice.
 #[derive(Debug)]
 pub(crate) struct Duplicate;

@@ -7,7 +7,7 @@
 
 use abide_scripture::BookId;
 
-use super::collect::Collector;
+use super::collect::{self, Collector};
 use super::{Hints, Located, book_from_usfm};
 
 fn book(name: &str) -> Option<BookId> {
@@ -17,11 +17,7 @@ fn book(name: &str) -> Option<BookId> {
 }
 
 fn number(s: &str, what: &str) -> Result<u16, String> {
-    s.trim()
-        .parse::<u16>()
-        .ok()
-        .filter(|n| (1..=999).contains(n))
-        .ok_or_else(|| format!("expected a {what} number, found {s:?}"))
+    collect::number(s).ok_or_else(|| format!("expected a {what} number, found {s:?}"))
 }
 
 /// Reads a TSV text into `c`.

@@ -4,9 +4,9 @@
 
 use abide_scripture::BookId;
 
-use super::collect::Collector;
-use super::elements::{Elements, Undo};
-use super::xml::{self, Ev};
+use super::collect::{self, Collector};
+use super::elements::{Elements, Undo, XmlBible, read_document};
+use super::xml::Tag;
 use super::{Hints, Located, book_from_usfm};
 
 /// What a capture's text becomes.
@@ -17,122 +17,118 @@ enum Cap {
     Note,
 }
 
+/// Where the reader is.
+#[derive(Default)]
+struct Usfx {
+    book: Option<BookId>,
+    chapter: u16,
+    skipped: Vec<String>,
+}
+
 /// Reads a USFX document into `c`.
 pub(crate) fn read(src: &str, c: &mut Collector) -> Result<Hints, Located> {
-    let mut hints = Hints::default();
-    let mut book: Option<BookId> = None;
-    let mut in_book = false;
-    let mut chapter = 0u16;
-    let mut seen_root = false;
-    let mut elements: Elements<Cap> = Elements::new();
-    let mut skipped: Vec<String> = Vec::new();
-    xml::walk_document(src, |ev, at| {
-        let (t, open) = match ev {
-            Ev::Open(t) => (t, true),
-            Ev::Empty(t) => (t, false),
-            Ev::Close(name) => {
-                elements.close(name, c, |cap, text, c| match cap {
-                    _ if !in_book => {}
-                    Cap::Heading => c.heading(&text),
-                    Cap::Title => c.title(&text),
-                    Cap::Note => c.note(&text),
-                });
-                return Ok(());
-            }
-            Ev::Text(text) => {
-                if let Some(text) = elements.text(&text)
-                    && in_book
-                {
-                    c.text(text);
-                }
-                return Ok(());
-            }
-        };
-        if !seen_root {
-            if t.name != "usfx" {
-                return Err(format!("expected a <usfx> document, found <{}>", t.name));
-            }
-            seen_root = true;
-            if let Some(lang) = t.attr("lang") {
-                hints.language.get_or_insert(lang);
-            }
-            return Ok(());
+    read_document(src, c, Usfx::default())
+}
+
+impl XmlBible for Usfx {
+    type Cap = Cap;
+    const ROOT: &'static str = "usfx";
+    const DOCUMENT: &'static str = "a <usfx> document";
+
+    fn root(&mut self, tag: &Tag<'_, '_>, hints: &mut Hints) {
+        if let Some(lang) = tag.attr("lang") {
+            hints.language.get_or_insert(lang);
         }
-        let mut undo = Undo::Nothing;
-        match t.name {
-            "languageCode" => undo = elements.capture(None),
+    }
+
+    fn open(
+        &mut self,
+        t: &Tag<'_, '_>,
+        name: &str,
+        at: usize,
+        elements: &mut Elements<Cap>,
+        c: &mut Collector,
+    ) -> Result<Undo, String> {
+        let in_book = self.in_text();
+        let undo = match name {
+            "languageCode" => elements.capture(None),
             "book" => {
                 let code = t.attr("id").unwrap_or_default();
                 c.end_verse();
-                book = book_from_usfm(&code);
-                in_book = book.is_some();
-                chapter = 0;
-                if book.is_none() && !code.is_empty() && !skipped.contains(&code) {
-                    skipped.push(code);
+                self.book = book_from_usfm(&code);
+                self.chapter = 0;
+                if self.book.is_none() && !code.is_empty() && !self.skipped.contains(&code) {
+                    self.skipped.push(code);
                 }
+                Undo::Nothing
             }
             "c" => {
                 let id = t.attr("id").unwrap_or_default();
-                chapter = id
-                    .trim()
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|n| (1..=999).contains(n))
+                self.chapter = collect::number(&id)
                     .ok_or_else(|| format!("expected a chapter number in <c id>, found {id:?}"))?;
                 c.end_verse();
+                Undo::Nothing
             }
             "v" => {
                 let id = t.attr("id").unwrap_or_default();
                 let digits: String = id.trim().chars().take_while(char::is_ascii_digit).collect();
-                let verse = digits
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|n| (1..=999).contains(n))
+                let verse = collect::number(&digits)
                     .ok_or_else(|| format!("expected a verse number in <v id>, found {id:?}"))?;
-                if chapter == 0 {
+                if self.chapter == 0 {
                     return Err("expected <c> before the first <v>".into());
                 }
-                if let (Some(b), true) = (book, in_book) {
+                if let Some(b) = self.book {
+                    let chapter = self.chapter;
                     c.start_verse(b, chapter, verse, at)
                         .map_err(|d| d.message(&format!("{} {chapter}:{verse}", b.osis())))?;
                 }
+                Undo::Nothing
             }
-            "ve" => c.end_verse(),
+            "ve" => {
+                c.end_verse();
+                Undo::Nothing
+            }
             "p" | "m" | "li" | "pi" | "mi" | "pc" | "pr" | "cls" | "tr" if in_book => {
                 c.paragraph();
+                Undo::Nothing
             }
-            "q" | "qc" | "qr" | "qm" | "b" if in_book => c.line_break(),
-            "s" | "ms" | "qa" => undo = elements.capture(Some(Cap::Heading)),
-            "d" => {
-                let cap = if book.is_some_and(|b| b.osis() == "Ps") {
-                    Cap::Title
-                } else {
-                    Cap::Heading
-                };
-                undo = elements.capture(Some(cap));
+            "q" | "qc" | "qr" | "qm" | "b" if in_book => {
+                c.line_break();
+                Undo::Nothing
             }
-            "f" | "fe" | "ef" => undo = elements.capture(Some(Cap::Note)),
-            "x" | "ex" => undo = elements.cross_reference(),
+            "s" | "ms" | "qa" => elements.capture(Some(Cap::Heading)),
+            "d" if self.book.is_some_and(|b| b.osis() == "Ps") => {
+                elements.capture(Some(Cap::Title))
+            }
+            "d" => elements.capture(Some(Cap::Heading)),
+            "f" | "fe" | "ef" => elements.capture(Some(Cap::Note)),
+            "x" | "ex" => elements.cross_reference(),
             "fr" | "fig" | "id" | "ide" | "h" | "toc" | "rem" | "mt" | "mt1" | "mt2" | "cl"
             | "cp" | "va" | "vp" | "ca" | "sp" | "r" | "mr" | "ip" | "is" | "io" | "imt"
-            | "iot" | "rq" | "periph" => undo = elements.capture(None),
+            | "iot" | "rq" | "periph" => elements.capture(None),
             "wj" => {
                 c.red(true);
-                undo = Undo::Red;
+                Undo::Red
             }
-            _ => {}
-        }
-        elements.opened(t.name.to_owned(), undo, !open, c);
-        Ok(())
-    })
-    .map_err(|(at, message)| Located { at, message })?;
-    c.end_verse();
-    if !seen_root {
-        return Err(Located {
-            at: 0,
-            message: "expected a <usfx> document".into(),
-        });
+            _ => Undo::Nothing,
+        };
+        Ok(undo)
     }
-    hints.left_out_books(skipped);
-    Ok(hints)
+
+    fn in_text(&self) -> bool {
+        self.book.is_some()
+    }
+
+    fn captured(&mut self, cap: Cap, text: String, c: &mut Collector, _: &mut Hints) {
+        match cap {
+            _ if !self.in_text() => {}
+            Cap::Heading => c.heading(&text),
+            Cap::Title => c.title(&text),
+            Cap::Note => c.note(&text),
+        }
+    }
+
+    fn skipped(self) -> Vec<String> {
+        self.skipped
+    }
 }

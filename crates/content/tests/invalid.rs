@@ -49,3 +49,15 @@ fn a_cover_that_is_not_an_image_is_refused() {
         ["journey.toml:3: cover image \"cover.jpg\" is not a JPEG, PNG or WebP image"]
     );
 }
+
+#[test]
+fn a_section_given_twice_is_reported_where_its_heading_is() {
+    assert_eq!(
+        errors("twice"),
+        [
+            "day-1.md:14: Going Deeper is given twice: in the front matter and as a ## heading",
+            "day-1.md:18: Application is given twice: in the front matter and as a ## heading",
+            "day-1.md:22: Questions are given twice: in the front matter and as a ## heading",
+        ]
+    );
+}

@@ -200,13 +200,17 @@ pub(super) fn load_entry(
     let mut words = plain_text(sections.reflection).split_whitespace().count();
     let mut inline = body_rendered.citations;
 
+    // A section written both ways: `what` is "Going Deeper is", ...
+    let given_twice = |problems: &mut Problems, at: usize, what: &str| {
+        problems.add(
+            shown,
+            Some(line_of(text, body_start + at)),
+            format!("{what} given twice: in the front matter and as a ## heading"),
+        );
+    };
     let going_deeper_source = match (&fm.going_deeper, sections.going_deeper) {
         (Some(_), Some((_, line))) => {
-            problems.add(
-                shown,
-                Some(line_of(text, body_start + line)),
-                "Going Deeper is given twice: in the front matter and as a ## heading",
-            );
+            given_twice(problems, line, "Going Deeper is");
             None
         }
         (Some(text), None) => Some((text.as_str(), None)),
@@ -237,11 +241,7 @@ pub(super) fn load_entry(
         .collect();
     if let Some((section, at)) = sections.application {
         if !practices.is_empty() {
-            problems.add(
-                shown,
-                Some(line_of(text, body_start + at)),
-                "Application is given twice: in the front matter and as a ## heading",
-            );
+            given_twice(problems, at, "Application is");
         }
         for item in items(section) {
             practices.push(practice(&item, &context));
@@ -258,11 +258,7 @@ pub(super) fn load_entry(
         .collect();
     if let Some((section, at)) = sections.questions {
         if !questions.is_empty() {
-            problems.add(
-                shown,
-                Some(line_of(text, body_start + at)),
-                "Questions are given twice: in the front matter and as a ## heading",
-            );
+            given_twice(problems, at, "Questions are");
         }
         for item in items(section) {
             words += plain_text(&item).split_whitespace().count();

@@ -9,8 +9,9 @@ use std::io::{Cursor, Write};
 use std::path::Path;
 
 use abide_bible::{Format, ImportError, ImportOptions, read_bytes};
-use abide_scripture::{Range, Versification};
 use proptest::prelude::*;
+
+use crate::readback::FORMATS;
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
 
@@ -25,35 +26,9 @@ fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
     zip.finish().unwrap().into_inner()
 }
 
-const FORMATS: [Format; 6] = [
-    Format::Osis,
-    Format::Usfx,
-    Format::Zefania,
-    Format::Usfm,
-    Format::Tsv,
-    Format::Imp,
-];
-
-/// Every book of an imported text reads back, spans and notes inside their
-/// verse, and it can be searched.
+/// Every book of an imported text reads back (see [`readback`](crate::readback)).
 fn reads_back(text: abide_bible::ImportedText) {
-    let t = text.into_translation(&ImportOptions::new("prop")).unwrap();
-    let v = Versification::kjv();
-    let books: Vec<_> = t.books().collect();
-    for book in books {
-        if let Ok(p) = t.passage(Range::book(book, v)) {
-            for verse in p.verses {
-                for span in &verse.words_of_jesus {
-                    assert!(span.start < span.end && span.end <= verse.text.len());
-                }
-                for note in &verse.notes {
-                    assert!(note.offset <= verse.text.len());
-                }
-                let _ = verse.segments();
-            }
-        }
-    }
-    let _ = t.search("the", 5);
+    crate::readback::reads_back(&text.into_translation(&ImportOptions::new("prop")).unwrap());
 }
 
 /// Reads `input` as `format`; on success every book of the result reads

@@ -7,5 +7,6 @@
 mod import;
 mod import_props;
 mod library;
+mod readback;
 mod texts;
 mod util;

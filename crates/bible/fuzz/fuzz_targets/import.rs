@@ -14,17 +14,12 @@
 use std::path::Path;
 
 use abide_bible::{Format, ImportError, ImportOptions, read_bytes};
-use abide_scripture::{Range, Versification};
 use libfuzzer_sys::fuzz_target;
 
-const FORMATS: [Format; 6] = [
-    Format::Osis,
-    Format::Usfx,
-    Format::Zefania,
-    Format::Usfm,
-    Format::Tsv,
-    Format::Imp,
-];
+#[path = "../../tests/readback.rs"]
+mod readback;
+
+use readback::FORMATS;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, input)) = data.split_first() else {
@@ -42,21 +37,7 @@ fuzz_target!(|data: &[u8]| {
             let t = text
                 .into_translation(&ImportOptions::new("fuzz"))
                 .expect("an import reads back");
-            let v = Versification::kjv();
-            let books: Vec<_> = t.books().collect();
-            for book in books {
-                if let Ok(p) = t.passage(Range::book(book, v)) {
-                    for verse in p.verses {
-                        for span in &verse.words_of_jesus {
-                            assert!(span.start < span.end && span.end <= verse.text.len());
-                        }
-                        for note in &verse.notes {
-                            assert!(note.offset <= verse.text.len());
-                        }
-                    }
-                }
-            }
-            let _ = t.search("the word", 5);
+            readback::reads_back(&t);
         }
         Err(ImportError::Syntax { line, .. }) if !zip => {
             let lines = input.iter().filter(|&&b| b == b'\n').count() + 1;

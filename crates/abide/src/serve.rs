@@ -110,6 +110,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         base_url: config.base_url(bound),
         request_timeout: config.request_timeout(),
         max_body_bytes: config.server.max_body_bytes,
+        limits: config.limits.web(),
         ..WebConfig::default()
     };
     let title = store.site_settings().await?.title;
@@ -128,6 +129,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         std::sync::Arc::new(library)
     };
     let state = AppState::new(store.clone(), library, theme, web);
+    raise_open_file_limit();
 
     let shutdown = CancellationToken::new();
     tokio::spawn(watch_signals(shutdown.clone()));
@@ -160,6 +162,16 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Every connection costs a file descriptor: raise the soft limit to the hard
+/// one (the default soft limit, 1024 on many systems, would cap the server
+/// far below what it can hold). The server logs the figure with its
+/// connection limits.
+fn raise_open_file_limit() {
+    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(error = %e, "cannot raise the open-file limit");
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -148,4 +148,4 @@ pub use translation::search::{SearchHit, SearchResults};
 pub use translation::{
     LookupError, Note, OpenError, Passage, Run, Translation, TranslationInfo, Verse, is_valid_id,
 };
-pub use verse::{Range, VerseRef};
+pub use verse::{Range, VerseRef, first_verses, normalize_ranges};

@@ -10,6 +10,7 @@ mod forms;
 mod import;
 mod import_props;
 mod library;
+mod ranges;
 mod refs_cli;
 mod robustness;
 mod seed;

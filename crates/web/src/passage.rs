@@ -2,7 +2,7 @@
 //! rendered as HTML (verse numbers, paragraphs, headings, psalm titles, poetry
 //! lines, words of Jesus, footnotes), with its attribution.
 
-use abide_scripture::{Library, LookupError, Passage, Range, Run, Translation, TranslationInfo};
+use abide_scripture::{LookupError, Passage, Range, Run, Translation, TranslationInfo};
 use serde::Serialize;
 
 use crate::filters::escape_html;
@@ -48,13 +48,6 @@ impl TranslationView {
             statement: info.statement.clone(),
         }
     }
-}
-
-/// The translation with id `wanted`, or the library's default.
-pub(crate) fn choose<'l>(library: &'l Library, wanted: Option<&str>) -> &'l Translation {
-    wanted
-        .and_then(|id| library.get(id))
-        .unwrap_or_else(|| library.default_translation())
 }
 
 /// Looks `ranges` up in `translation` and renders them.
@@ -178,6 +171,7 @@ fn note_letter(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use abide_scripture::Library;
 
     #[test]
     fn notes_are_lettered() {

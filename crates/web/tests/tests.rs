@@ -7,6 +7,8 @@
 
 mod cache;
 mod content;
+mod limits;
 mod pages;
 mod passages;
+mod server;
 mod util;

@@ -51,7 +51,7 @@ pub(crate) async fn atom(State(state): State<AppState>) -> Result<Response, AppE
 /// `GET /feed.json`: JSON Feed 1.1 of the latest entries.
 pub(crate) async fn json_feed(State(state): State<AppState>) -> Result<Response, AppError> {
     let entries = state.store().latest_entries(now_ms(), FEED_LENGTH).await?;
-    let site = state.store().site_settings().await?;
+    let site = state.site().await?;
     let base = &state.config().base_url;
     let items: Vec<_> = entries
         .iter()

@@ -27,6 +27,8 @@ pub(crate) async fn show(
         .store()
         .tag(&slug, now_ms())
         .await?
+        // A tag whose entries are not yet published (or unlisted) has no page.
+        .filter(|(_, entries)| !entries.is_empty())
         .ok_or(AppError::NotFound)?;
     state
         .page(
@@ -34,28 +36,6 @@ pub(crate) async fn show(
             context! {
                 path => format!("/tags/{}", tag.slug),
                 tag => Serde(tag),
-                entries => Serde(entries),
-            },
-        )
-        .await
-}
-
-/// `GET /authors/{author}`: an author and their entries.
-pub(crate) async fn author(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let (author, entries) = state
-        .store()
-        .author(&slug, now_ms())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    state
-        .page(
-            "author.html",
-            context! {
-                path => format!("/authors/{}", author.slug),
-                author => Serde(author),
                 entries => Serde(entries),
             },
         )

@@ -1,0 +1,130 @@
+//! What one client can make the server spend, bounded: connections and how
+//! long they may idle, the page cache's memory, the size of a passage, and
+//! the CPU-heavy work running at once. Every bound is set in [`Limits`]
+//! (from the `[limits]` section of the configuration) and stated in the
+//! README.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
+
+use crate::error::AppError;
+
+/// The bounds, with defaults that keep one small server (2 cores, a few
+/// hundred MB) answering while it is attacked.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Connections open at once; the rest are answered 503 and closed at
+    /// once. Zero: the open-file limit less a reserve, at most 4,096.
+    pub max_connections: usize,
+    /// Connections open at once from one IP address (0: no such limit; set 0
+    /// behind a reverse proxy, where every connection comes from the proxy).
+    pub max_connections_per_ip: usize,
+    /// A request's headers must arrive within this time of the connection
+    /// opening or of the previous response (slow-header attacks).
+    pub header_read_timeout: Duration,
+    /// A connection on which nothing arrives for this long is closed.
+    pub idle_timeout: Duration,
+    /// A response that makes no progress for this long (a client that does
+    /// not read) is abandoned and its connection closed.
+    pub write_timeout: Duration,
+    /// Largest request head (request line and headers), in bytes; larger
+    /// heads are answered 431.
+    pub max_header_bytes: usize,
+    /// Memory the page cache may hold, in bytes (pages and their compressed
+    /// forms); the least useful pages are evicted past it.
+    pub page_cache_bytes: u64,
+    /// Most verses one page or API answer may show; a larger passage is
+    /// refused with 422 and a pointer to its first chapter.
+    pub passage_verses: u32,
+    /// Most separate ranges in one passage address (after overlapping and
+    /// repeated ranges are merged).
+    pub passage_ranges: usize,
+    /// CPU-heavy renders (large passages) running at once. Zero: one per core.
+    pub heavy_tasks: usize,
+    /// Heavy renders waiting for their turn; past this, 503 with Retry-After.
+    pub heavy_queue: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: 0,
+            max_connections_per_ip: 256,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            write_timeout: Duration::from_secs(30),
+            max_header_bytes: 16 << 10,
+            page_cache_bytes: 32 << 20,
+            passage_verses: 1_000,
+            passage_ranges: 30,
+            heavy_tasks: 0,
+            heavy_queue: 64,
+        }
+    }
+}
+
+impl Limits {
+    /// Connections open at once: `max_connections`, or from the open-file
+    /// limit (`fd_limit`) when that is zero, keeping a reserve of descriptors
+    /// for the database, files and logs.
+    pub fn connections(&self, fd_limit: u64) -> usize {
+        if self.max_connections > 0 {
+            return self.max_connections;
+        }
+        let by_fds = usize::try_from(fd_limit.saturating_sub(128)).unwrap_or(usize::MAX);
+        by_fds.clamp(16, 4_096)
+    }
+}
+
+/// Runs CPU-heavy work on the blocking thread pool, a few at a time, so that
+/// the async threads stay free for cheap pages; refuses with 503 when too
+/// many are already waiting.
+#[derive(Debug, Clone)]
+pub(crate) struct Heavy {
+    running: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    queue: usize,
+}
+
+impl Heavy {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        let tasks = if limits.heavy_tasks > 0 {
+            limits.heavy_tasks
+        } else {
+            std::thread::available_parallelism().map_or(2, usize::from)
+        };
+        Self {
+            running: Arc::new(Semaphore::new(tasks)),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            queue: limits.heavy_queue,
+        }
+    }
+
+    /// Runs `work` when a slot is free, or refuses at once when the queue is
+    /// full.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let waiting = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let permit = if waiting >= self.queue {
+            None
+        } else {
+            Arc::clone(&self.running).acquire_owned().await.ok()
+        };
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let Some(permit) = permit else {
+            return Err(AppError::Busy);
+        };
+        let result = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await;
+        result.map_err(|_| AppError::Panic)
+    }
+}

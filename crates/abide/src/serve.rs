@@ -33,6 +33,7 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let options = StoreOptions {
         max_connections: config.database.max_connections,
         connect_timeout: Duration::from_secs(config.database.connect_timeout_secs.max(1)),
+        ..StoreOptions::default()
     };
     Ok(Store::connect(&config.database_url(), &options).await?)
 }

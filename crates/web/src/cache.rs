@@ -21,7 +21,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 /// Query parameters that change a page, besides `translation` (which counts
 /// through the translation it chooses): the cache keeps one copy per value.
@@ -131,7 +131,7 @@ impl PageCache {
     /// they could not be rendered again anyway, and dropping them would turn
     /// a busy database into a site that is down.
     pub(crate) async fn revalidate(&self, state: &AppState) {
-        let now = now_ms();
+        let now = state.now_ms();
         let every = i64::try_from(self.check_every.as_millis()).unwrap_or(i64::MAX);
         let last = self.last_check.load(Ordering::Relaxed);
         if last != i64::MIN && now.saturating_sub(last) < every {
@@ -167,7 +167,12 @@ impl PageCache {
 }
 
 impl CachedPage {
-    fn new(content_type: HeaderValue, cache_control: Option<HeaderValue>, body: Bytes) -> Self {
+    fn new(
+        content_type: HeaderValue,
+        cache_control: Option<HeaderValue>,
+        body: Bytes,
+        now_ms: i64,
+    ) -> Self {
         let mut hasher = DefaultHasher::new();
         hasher.write(&body);
         let etag = format!("\"{:016x}\"", hasher.finish());
@@ -176,7 +181,7 @@ impl CachedPage {
             // A page's own caching policy (the passage API's max-age) is kept.
             cache_control: cache_control.unwrap_or(HeaderValue::from_static("public, no-cache")),
             etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
-            last_modified: HeaderValue::from_str(&http_date(now_ms()))
+            last_modified: HeaderValue::from_str(&http_date(now_ms))
                 .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
             body,
             gzip: OnceLock::new(),
@@ -351,7 +356,8 @@ pub(crate) async fn cached_pages(
                 return Response::from_parts(parts, Body::from(bytes));
             }
             let cache_control = parts.headers.get(header::CACHE_CONTROL).cloned();
-            let page = cache.put(key, CachedPage::new(content_type, cache_control, bytes));
+            let page = CachedPage::new(content_type, cache_control, bytes, state.now_ms());
+            let page = cache.put(key, page);
             page.respond(&method, &headers)
         }
         Err(e) => {
@@ -430,7 +436,8 @@ mod tests {
         let cache = PageCache::new(Duration::from_secs(1), budget);
         let body = Bytes::from(vec![b'x'; 10_000]);
         for n in 0..5_000 {
-            let page = CachedPage::new(HeaderValue::from_static("text/html"), None, body.clone());
+            let page =
+                CachedPage::new(HeaderValue::from_static("text/html"), None, body.clone(), 0);
             cache.put(format!("/bible/Ps.{n}\nasv"), page);
             assert!(
                 cache.weight() <= budget,

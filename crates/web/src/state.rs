@@ -112,6 +112,12 @@ impl AppState {
         translation_for(self.library(), headers, query)
     }
 
+    /// The current instant in stored form, from the store's clock: what
+    /// "published" is measured against.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.store().now_ms()
+    }
+
     /// The web configuration.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
@@ -138,17 +144,12 @@ impl AppState {
         let ctx = context! {
             site => Serde(&*site),
             translations => Serde(self.library().list().iter().map(|t| crate::passage::TranslationView::of(t)).collect::<Vec<_>>()),
-            year => jiff::ZonedDateTime::now().year(),
+            year => self.store().clock().now().in_tz(&site.time_zone).map_or(1970, |now| now.year()),
             base_url => self.config().base_url.as_str(),
             ..ctx
         };
         Ok(self.theme().render(template, ctx)?)
     }
-}
-
-/// The current instant in milliseconds: what "published" is measured against.
-pub(crate) fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 /// The translation a request reads scripture in: `?translation=` when it

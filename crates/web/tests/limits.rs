@@ -41,7 +41,7 @@ async fn a_passage_too_large_is_refused_with_a_way_in(db: TestDb) {
             "{too_big}"
         );
         let html = text(response).await;
-        assert!(html.contains("a page shows up to 1000"), "{html}");
+        assert!(html.contains("a page shows up to 1,000"), "{html}");
         assert!(html.len() < 40_000, "{} bytes", html.len());
     }
     let html = text(get(&state, "/bible/Ps").await).await;
@@ -73,7 +73,7 @@ async fn the_lookup_box_stays_within_the_limits(db: TestDb) {
     let uri = format!("/bible?ref={}", huge.replace(' ', "+").replace(';', "%3B"));
     let response = get(&state, &uri).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(text(response).await.contains("a page shows up to 1000"));
+    assert!(text(response).await.contains("a page shows up to 1,000"));
     let response = get(&state, "/bible?ref=Ps+23%3B+Ps+23%3A1-3").await;
     assert_eq!(header(&response, "location"), "/bible/Ps.23");
 }

@@ -4,7 +4,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 /// `GET /authors/{author}`: an author and their entries.
 pub(crate) async fn show(
@@ -13,7 +13,7 @@ pub(crate) async fn show(
 ) -> Result<Html<String>, AppError> {
     let (author, entries) = state
         .store()
-        .author(&slug, now_ms())
+        .author(&slug, state.now_ms())
         .await?
         // An author with nothing published yet has no page.
         .filter(|(_, entries)| !entries.is_empty())

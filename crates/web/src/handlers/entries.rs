@@ -6,7 +6,7 @@ use minijinja::value::Serde;
 
 use crate::error::AppError;
 use crate::passage::view;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 /// `GET /journeys/{journey}/{entry}`: one day, introduction or recap.
 pub(crate) async fn show(
@@ -15,7 +15,7 @@ pub(crate) async fn show(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Html<String>, AppError> {
-    let now = now_ms();
+    let now = state.now_ms();
     let store = state.store();
     let entry = store
         .entry(&journey, &slug, now)

@@ -12,7 +12,7 @@ use abide_scripture::{Range, Style, Versification};
 use crate::error::AppError;
 use crate::limits::Limits;
 use crate::passage::{TranslationView, view};
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct TranslationQuery {
@@ -40,19 +40,33 @@ fn bounded(ranges: &[Range], limits: &Limits) -> Result<(Vec<Range>, u32), Strin
     if ranges.len() > limits.passage_ranges {
         return Err(format!(
             "That asks for {} separate passages; a page shows up to {}.",
-            ranges.len(),
-            limits.passage_ranges
+            grouped(ranges.len() as u64),
+            grouped(limits.passage_ranges as u64)
         ));
     }
     let verses: u32 = ranges.iter().map(|r| r.verse_count(v)).sum();
     if verses > limits.passage_verses {
         return Err(format!(
-            "{} is {verses} verses; a page shows up to {}. Read it a chapter at a time.",
+            "{} has {} verses; a page shows up to {}. Read it a chapter at a time.",
             abide_scripture::format_ranges(&ranges, Style::Full),
-            limits.passage_verses
+            grouped(u64::from(verses)),
+            grouped(u64::from(limits.passage_verses))
         ));
     }
     Ok((ranges, verses))
+}
+
+/// 31102 as "31,102".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `GET /bible`: the verse of the day, a box to look up any passage, and the
@@ -82,10 +96,11 @@ pub(crate) async fn index(
         }
     }
     let site = state.site().await?;
-    let today = jiff::Timestamp::now()
+    let now = state.store().clock().now();
+    let today = now
         .in_tz(&site.time_zone)
-        .map(|z| z.date())
-        .unwrap_or_else(|_| jiff::ZonedDateTime::now().date());
+        .unwrap_or_else(|_| now.to_zoned_datetime(jiff::tz::TimeZone::UTC))
+        .date();
     let range = state.library().verse_of_the_day(
         i32::from(today.year()),
         today.month().unsigned_abs(),
@@ -168,7 +183,7 @@ pub(crate) async fn show(
     let keys: Vec<(u32, u32)> = ranges.iter().map(|r| r.keys()).collect();
     let citing = state
         .store()
-        .entries_citing_any(&keys, now_ms(), CITING_LIMIT)
+        .entries_citing_any(&keys, state.now_ms(), CITING_LIMIT)
         .await?;
 
     // The whole chapter, and the chapters around it, for a one-chapter passage.

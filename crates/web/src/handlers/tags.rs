@@ -4,11 +4,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 /// `GET /tags`: every tag in use.
 pub(crate) async fn index(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let tags = state.store().tags(now_ms()).await?;
+    let tags = state.store().tags(state.now_ms()).await?;
     let tags: Vec<_> = tags
         .into_iter()
         .map(|(tag, count)| context! { slug => tag.slug, name => tag.name, count })
@@ -25,7 +25,7 @@ pub(crate) async fn show(
 ) -> Result<Html<String>, AppError> {
     let (tag, entries) = state
         .store()
-        .tag(&slug, now_ms())
+        .tag(&slug, state.now_ms())
         .await?
         // A tag whose entries are not yet published (or unlisted) has no page.
         .filter(|(_, entries)| !entries.is_empty())

@@ -10,5 +10,6 @@ mod content;
 mod limits;
 mod pages;
 mod passages;
+mod rendered;
 mod server;
 mod util;

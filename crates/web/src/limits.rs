@@ -79,15 +79,20 @@ impl Limits {
     }
 }
 
-/// Runs CPU-heavy work on the blocking thread pool, a few at a time, so that
-/// the async threads stay free for cheap pages; refuses with 503 when too
-/// many are already waiting.
+/// Runs CPU-heavy work on a few threads of its own (one per core by
+/// default), so that the async threads stay free for cheap pages; refuses
+/// with 503 when too many are already waiting. Its own threads, rather than
+/// tokio's blocking pool (which grows to hundreds of threads on demand),
+/// also keep the allocator from spreading large renders over many arenas.
 #[derive(Debug, Clone)]
 pub(crate) struct Heavy {
     running: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     queue: usize,
+    jobs: std::sync::mpsc::SyncSender<HeavyJob>,
 }
+
+type HeavyJob = Box<dyn FnOnce() + Send>;
 
 impl Heavy {
     pub(crate) fn new(limits: &Limits) -> Self {
@@ -96,10 +101,37 @@ impl Heavy {
         } else {
             std::thread::available_parallelism().map_or(2, usize::from)
         };
+        // At most `tasks` jobs are ever handed over at once (the semaphore),
+        // so sending never blocks.
+        let (jobs, receiver) = std::sync::mpsc::sync_channel::<HeavyJob>(tasks);
+        let receiver = Arc::new(std::sync::Mutex::new(receiver));
+        for n in 0..tasks {
+            let receiver = Arc::clone(&receiver);
+            let spawned = std::thread::Builder::new()
+                .name(format!("abide-heavy-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match receiver.lock() {
+                            Ok(receiver) => receiver.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            // The state that owned the sender is gone.
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a thread for heavy work");
+            }
+        }
         Self {
             running: Arc::new(Semaphore::new(tasks)),
             waiting: Arc::new(AtomicUsize::new(0)),
             queue: limits.heavy_queue,
+            jobs,
         }
     }
 
@@ -120,11 +152,58 @@ impl Heavy {
         let Some(permit) = permit else {
             return Err(AppError::Busy);
         };
-        let result = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            work()
-        })
-        .await;
-        result.map_err(|_| AppError::Panic)
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: HeavyJob = Box::new(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+            drop(permit);
+            let _ = done.send(outcome);
+        });
+        self.jobs.send(job).map_err(|_| AppError::Panic)?;
+        match result.await {
+            Ok(Ok(value)) => Ok(value),
+            _ => Err(AppError::Panic),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn heavy_work_runs_a_few_at_a_time_and_the_rest_is_refused() {
+        let limits = Limits {
+            heavy_tasks: 1,
+            heavy_queue: 1,
+            ..Limits::default()
+        };
+        let heavy = Heavy::new(&limits);
+        assert_eq!(heavy.run(|| 6 * 7).await.unwrap(), 42);
+        // One running (held until released), one waiting, a third refused.
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let first = tokio::spawn({
+            let heavy = heavy.clone();
+            async move { heavy.run(move || hold.recv().is_ok()).await }
+        });
+        while heavy.running.available_permits() > 0 {
+            tokio::task::yield_now().await;
+        }
+        let second = tokio::spawn({
+            let heavy = heavy.clone();
+            async move { heavy.run(|| 2).await }
+        });
+        while heavy.waiting.load(Ordering::Acquire) == 0 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(heavy.run(|| 3).await, Err(AppError::Busy)));
+        release.send(()).unwrap();
+        assert!(first.await.unwrap().unwrap());
+        assert_eq!(second.await.unwrap().unwrap(), 2);
+        // A panic in heavy work is an error, not a lost thread.
+        assert!(matches!(
+            heavy.run(|| panic!("boom")).await,
+            Err(AppError::Panic)
+        ));
+        assert_eq!(heavy.run(|| 1).await.unwrap(), 1);
     }
 }

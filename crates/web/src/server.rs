@@ -85,15 +85,24 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(Box::pin(timed(stream, &limits)));
-        let service = TowerToHyperService::new(app.clone().map_request(
-            move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(ConnectInfo(peer));
-                request
-            },
-        ));
-        let connection = graceful.watch(http.serve_connection(io, service));
+        let (app, http, limits) = (app.clone(), http.clone(), limits.clone());
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
+            // Nothing is set up for a connection (buffers, parser, timers)
+            // until it sends its first byte: an idle flood costs a socket and
+            // a small task each, and is closed after the header timeout.
+            match tokio::time::timeout(limits.header_read_timeout, stream.readable()).await {
+                Ok(Ok(())) => {}
+                _ => return,
+            }
+            let io = TokioIo::new(Box::pin(timed(stream, &limits)));
+            let service = TowerToHyperService::new(app.map_request(
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    request
+                },
+            ));
+            let connection = watcher.watch(http.serve_connection(io, service));
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, peer = %peer, "connection ended");
             }

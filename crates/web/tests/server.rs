@@ -15,9 +15,21 @@ use crate::util::library;
 /// Starts the server with `limits` on a free port; returns its address and
 /// the database, which must outlive it.
 async fn start(limits: Limits) -> (std::net::SocketAddr, TestDb) {
+    start_warm(limits, &[]).await.0
+}
+
+/// Like [`start`], after fetching `pages` once so that they are served from
+/// the page cache; returns each page's full response size too.
+async fn start_warm(
+    limits: Limits,
+    pages: &[&str],
+) -> ((std::net::SocketAddr, TestDb), Vec<usize>) {
     let db = TestDb::new(Engine::Sqlite).await;
     let config = WebConfig {
         base_url: "http://abide.test".into(),
+        // No database check between requests: with time paused, a cached page
+        // is answered from memory alone.
+        cache_check_every: Duration::from_secs(1 << 20),
         limits,
         ..WebConfig::default()
     };
@@ -30,9 +42,19 @@ async fn start(limits: Limits) -> (std::net::SocketAddr, TestDb) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(abide_web::serve(listener, state, std::future::pending()));
+    let mut sizes = Vec::new();
+    for page in pages {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let request =
+            format!("GET {page} HTTP/1.1\r\nHost: abide.test\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let answer = read_to_close(&mut stream).await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{page}: {answer}");
+        sizes.push(answer.len());
+    }
     // From here on, time passes only when every task waits.
     tokio::time::pause();
-    (addr, db)
+    ((addr, db), sizes)
 }
 
 /// Reads until the server closes the connection; returns what it sent.
@@ -139,6 +161,42 @@ async fn the_whole_server_has_a_cap_too() {
         .unwrap();
     let answer = read_to_close(&mut next).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_client_that_does_not_read_is_let_go() {
+    let limits = Limits {
+        write_timeout: Duration::from_secs(30),
+        header_read_timeout: Duration::from_secs(3_600),
+        idle_timeout: Duration::from_secs(3_600),
+        // A page larger than the socket buffers can hold: the kernel takes up
+        // to 4 MB of a response (net.ipv4.tcp_wmem) before a write waits.
+        passage_verses: 40_000,
+        page_cache_bytes: 256 << 20,
+        ..Limits::default()
+    };
+    let page = "/bible/Gen-Rev";
+    let ((addr, _db), sizes) = start_warm(limits, &[page]).await;
+    // A reader with a tiny window that asks and then stops reading.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(addr).await.unwrap();
+    let request = format!("GET {page} HTTP/1.1\r\nHost: abide.test\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(31)).await;
+    // The server gave up on it: what arrives is cut short, then the end.
+    let got = read_to_close(&mut stream).await;
+    assert!(
+        got.starts_with("HTTP/1.1 200"),
+        "{}",
+        &got[..got.len().min(200)]
+    );
+    assert!(
+        got.len() < sizes[0],
+        "{} of {} bytes: the response was not abandoned",
+        got.len(),
+        sizes[0]
+    );
 }
 
 #[tokio::test]

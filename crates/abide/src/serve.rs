@@ -60,7 +60,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     let addr = config.socket_addr()?;
     // Bind first: a taken port is reported before anything else happens.
-    let listener = match tokio::net::TcpListener::bind(addr).await {
+    let listener = match listen(addr) {
         Ok(listener) => listener,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
             "cannot listen on {addr}: another program is using that address; \
@@ -163,6 +163,22 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Listens on `addr` with a long queue of connections waiting to be
+/// accepted: in a flood, connections must wait in the kernel's queue for the
+/// accept loop to serve or refuse them, not be dropped at the door (which a
+/// client sees as a connection that never answers).
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    // The kernel caps it at net.core.somaxconn.
+    socket.listen(4096)
 }
 
 /// Every connection costs a file descriptor: raise the soft limit to the hard

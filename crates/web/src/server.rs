@@ -90,20 +90,23 @@ pub async fn serve(
         tokio::spawn(async move {
             // Nothing is set up for a connection (buffers, parser, timers)
             // until it sends its first byte: an idle flood costs a socket and
-            // a small task each, and is closed after the header timeout.
+            // a small task each, and is closed after the header timeout. The
+            // HTTP connection is boxed so that the waiting task stays small.
             match tokio::time::timeout(limits.header_read_timeout, stream.readable()).await {
                 Ok(Ok(())) => {}
                 _ => return,
             }
-            let io = TokioIo::new(Box::pin(timed(stream, &limits)));
-            let service = TowerToHyperService::new(app.map_request(
-                move |mut request: axum::http::Request<hyper::body::Incoming>| {
-                    request.extensions_mut().insert(ConnectInfo(peer));
-                    request
-                },
-            ));
-            let connection = watcher.watch(http.serve_connection(io, service));
-            if let Err(e) = connection.await {
+            let served = Box::pin(async move {
+                let io = TokioIo::new(Box::pin(timed(stream, &limits)));
+                let service = TowerToHyperService::new(app.map_request(
+                    move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                        request.extensions_mut().insert(ConnectInfo(peer));
+                        request
+                    },
+                ));
+                watcher.watch(http.serve_connection(io, service)).await
+            });
+            if let Err(e) = served.await {
                 tracing::debug!(error = %e, peer = %peer, "connection ended");
             }
             drop(guards);

@@ -143,6 +143,7 @@ pub use import::{
 pub use library::{
     Library, LibraryError, PREFERRED_DEFAULT, TRANSLATION_EXTENSION, VERSE_OF_THE_DAY_FILE,
 };
+pub use names::book_named;
 pub use osis::{parse_osis, parse_osis_range, to_osis};
 pub use translation::search::{SearchHit, SearchResults};
 pub use translation::{

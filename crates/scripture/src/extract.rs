@@ -137,6 +137,28 @@ fn name_end_before(bytes: &[u8], d: usize) -> usize {
     name_end
 }
 
+/// Whether a misspelled name could end at `name_end` before the number at
+/// `d`: with chapter and verse after it, or a capitalised word of four
+/// letters or more before it (a misspelled name with only a chapter must be
+/// capitalised). Most numbers in prose fail this at once ("more than 80").
+fn tolerance_may_apply(bytes: &[u8], name_end: usize, d: usize) -> bool {
+    let Some((n, e)) = number(bytes, d) else {
+        return false;
+    };
+    if n == 0 {
+        return false;
+    }
+    if matches!(bytes.get(e), Some(b':' | b'.')) && bytes.get(e + 1).is_some_and(u8::is_ascii_digit)
+    {
+        return true;
+    }
+    let mut i = name_end;
+    while i > 0 && bytes[i - 1].is_ascii_alphabetic() {
+        i -= 1;
+    }
+    name_end - i >= 4 && bytes[i].is_ascii_uppercase()
+}
+
 /// Whether a blank line lies in `bytes`: a paragraph ends there.
 fn has_blank_line(bytes: &[u8]) -> bool {
     let mut newline = false;
@@ -271,7 +293,7 @@ impl<'t> Extractor<'t> {
             return None;
         }
         // Fast path: a name as written in the tables.
-        let candidates = names::book_before(text, name_end, self.floor);
+        let mut candidates = names::book_before(text, name_end, self.floor);
         // ... unless it ends a longer name, misspelled: "Leter of Jeremiah 12".
         if candidates.tail
             && let Some(bm) = names::tolerant_phrase_before(text, name_end, self.floor)
@@ -279,8 +301,9 @@ impl<'t> Extractor<'t> {
         {
             return Some(c);
         }
+        let any_name = candidates.any_name;
         let mut any_book = false;
-        for bm in candidates.iter() {
+        for bm in candidates.by_ref() {
             any_book = true;
             if let Some(c) = self.book_citation(bm) {
                 return Some(c);
@@ -290,8 +313,8 @@ impl<'t> Extractor<'t> {
             return None;
         }
         // A misspelled name, where a chapter number follows it.
-        if !candidates.any_name
-            && number(bytes, d).is_some_and(|(n, _)| n > 0)
+        if !any_name
+            && tolerance_may_apply(bytes, name_end, d)
             && let Some(bm) = names::tolerant_before(text, name_end, self.floor)
         {
             return self.book_citation(bm);

@@ -118,7 +118,8 @@ fn tolerant_book(reference: &str, start: usize) -> Option<BookMatch> {
     let bytes = reference.as_bytes();
     let digit = find_digit(bytes, start)?;
     let name_end = name_end_before(bytes, digit);
-    names::tolerant_before(reference, name_end, start).filter(|bm| bm.start == start)
+    names::tolerant_before(reference, name_end, start, names::Tolerance::Any)
+        .filter(|bm| bm.start == start)
 }
 
 /// Steps back from the digit at `d` over the spaces and the period that may
@@ -137,26 +138,33 @@ fn name_end_before(bytes: &[u8], d: usize) -> usize {
     name_end
 }
 
-/// Whether a misspelled name could end at `name_end` before the number at
-/// `d`: with chapter and verse after it, or a capitalised word of four
-/// letters or more before it (a misspelled name with only a chapter must be
-/// capitalised). Most numbers in prose fail this at once ("more than 80").
-fn tolerance_may_apply(bytes: &[u8], name_end: usize, d: usize) -> bool {
-    let Some((n, e)) = number(bytes, d) else {
-        return false;
-    };
+/// Which misspelled names could end at `name_end` before the number at `d`
+/// (see [`names::Tolerance`]). Most numbers in prose need no search: "at 7"
+/// (a short word), "in 2019" (no chapter), "than 80" (lower case and no
+/// verse, so only a one-chapter book could be meant), "1 Corinthans" (the 1
+/// is an ordinal: the name is read at the next number).
+fn tolerance_at(text: &str, name_end: usize, d: usize) -> Option<names::Tolerance> {
+    let bytes = text.as_bytes();
+    let (n, e) = number(bytes, d)?;
     if n == 0 {
-        return false;
+        return None;
     }
     if matches!(bytes.get(e), Some(b':' | b'.')) && bytes.get(e + 1).is_some_and(u8::is_ascii_digit)
     {
-        return true;
+        return Some(names::Tolerance::Any);
     }
     let mut i = name_end;
     while i > 0 && bytes[i - 1].is_ascii_alphabetic() {
         i -= 1;
     }
-    name_end - i >= 4 && bytes[i].is_ascii_uppercase()
+    if name_end - i < 4 || (n <= 4 && e == d + 1 && names::book_at(text, d).is_some()) {
+        return None;
+    }
+    Some(if bytes[i].is_ascii_lowercase() {
+        names::Tolerance::OneChapterBooks
+    } else {
+        names::Tolerance::Any
+    })
 }
 
 /// Whether a blank line lies in `bytes`: a paragraph ends there.
@@ -314,8 +322,8 @@ impl<'t> Extractor<'t> {
         }
         // A misspelled name, where a chapter number follows it.
         if !any_name
-            && tolerance_may_apply(bytes, name_end, d)
-            && let Some(bm) = names::tolerant_before(text, name_end, self.floor)
+            && let Some(tolerance) = tolerance_at(text, name_end, d)
+            && let Some(bm) = names::tolerant_before(text, name_end, self.floor, tolerance)
         {
             return self.book_citation(bm);
         }

@@ -29,7 +29,7 @@
 //! follow ("Numbers 4 of the list"), and needs chapter and verse when it is
 //! shorter than seven letters or written in lower case (see `extract.rs`).
 
-use crate::canon::BookId;
+use crate::canon::{BookId, Versification};
 use crate::text::{is_word_char_after, is_word_char_before, ws_len, ws_len_back};
 use std::sync::LazyLock;
 
@@ -172,6 +172,8 @@ struct Target {
     letters: u32,
     /// The letters among its first two and first three characters.
     heads: [u32; 2],
+    /// Its plain book has one chapter (Obadiah, Philemon, Jude, ...).
+    one_chapter: bool,
     /// Index into `Names::infos`.
     info: u16,
 }
@@ -460,6 +462,9 @@ impl Names {
                             allowed: max_edits(letters),
                             letters: letter_set(name.as_bytes()),
                             heads: [head_set(name.as_bytes(), 1), head_set(name.as_bytes(), 2)],
+                            one_chapter: info
+                                .plain
+                                .is_some_and(|b| Versification::kjv().is_single_chapter(b)),
                             info: u16::try_from(index).unwrap_or(u16::MAX),
                         });
                     }
@@ -484,7 +489,12 @@ impl Names {
     /// The name nearest to `query` (lower case, single spaces, `words`
     /// words) within the edits its length allows, if exactly one book is
     /// that near. Returns the info, the distance and the name's letter count.
-    fn nearest(&self, query: &[u8], words: usize) -> Option<(NameInfo, usize, usize)> {
+    fn nearest(
+        &self,
+        query: &[u8],
+        words: usize,
+        one_chapter_only: bool,
+    ) -> Option<(NameInfo, usize, usize)> {
         let q_letters = letter_count(query);
         let q_set = letter_set(query);
         let mut best: Option<(NameInfo, usize, usize)> = None;
@@ -498,6 +508,9 @@ impl Names {
         let range =
             shapes.get(from).map_or(0, |r| r.start)..shapes.get(to - 1).map_or(0, |r| r.end);
         for t in self.targets.get(range).unwrap_or(&[]) {
+            if one_chapter_only && !t.one_chapter {
+                continue;
+            }
             let (t_letters, allowed) = (t.length, t.allowed);
             // Every edit changes the letter count by at most one and the set
             // of letters present by at most two.
@@ -1053,22 +1066,42 @@ fn ends_a_reference(text: &str, at: usize, floor: usize) -> bool {
     ws > 0 && at - ws > floor && base_backward(text, at - ws, floor, &mut found) > 0
 }
 
+/// Which books a tolerant search may find.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tolerance {
+    Any,
+    /// Only books of one chapter: a lower-case word before a number without
+    /// a verse ("obadiahh 3" is a verse; "chronicals 3" could not stand).
+    OneChapterBooks,
+}
+
 /// A misspelled book name that ends exactly at `end` (see the module
 /// documentation), starting at or after `floor`.
-pub(crate) fn tolerant_before(text: &str, end: usize, floor: usize) -> Option<BookMatch> {
-    tolerant(text, end, floor, 1)
+pub(crate) fn tolerant_before(
+    text: &str,
+    end: usize,
+    floor: usize,
+    tolerance: Tolerance,
+) -> Option<BookMatch> {
+    tolerant(text, end, floor, 1, tolerance)
 }
 
 /// A misspelled name of several words whose last word is a book's name as
 /// written: "Leter of Jeremiah 12", "Additons to Esther 11:2". `book_before`
 /// says when to ask ([`Candidates::tail`]).
 pub(crate) fn tolerant_phrase_before(text: &str, end: usize, floor: usize) -> Option<BookMatch> {
-    tolerant(text, end, floor, 2)
+    tolerant(text, end, floor, 2, Tolerance::Any)
 }
 
 /// Tolerant matching over the last `min_words` to [`MAX_WORDS`] words
 /// before `end`: the nearest name wins, the longer on a tie.
-fn tolerant(text: &str, end: usize, floor: usize, min_words: usize) -> Option<BookMatch> {
+fn tolerant(
+    text: &str,
+    end: usize,
+    floor: usize,
+    min_words: usize,
+    tolerance: Tolerance,
+) -> Option<BookMatch> {
     let names = &*NAME_TABLE;
     let bytes = text.as_bytes();
     // The words before `end`, lower case, filled in from the right.
@@ -1113,8 +1146,18 @@ fn tolerant(text: &str, end: usize, floor: usize, min_words: usize) -> Option<Bo
         }
         let candidate = if words < min_words || (words == 1 && word.len() < 4) {
             None
+        } else if tolerance == Tolerance::OneChapterBooks {
+            // A quick search among books of one chapter, then all books, so
+            // that a nearer or equally near other book still wins or ties.
+            names
+                .nearest(query, words, true)
+                .and_then(|_| names.nearest(query, words, false))
+                .filter(|(info, ..)| {
+                    info.plain
+                        .is_some_and(|b| Versification::kjv().is_single_chapter(b))
+                })
         } else {
-            names.nearest(query, words)
+            names.nearest(query, words, false)
         };
         if let Some((info, d, letters)) = candidate
             && d > 0
@@ -1141,10 +1184,12 @@ fn tolerant(text: &str, end: usize, floor: usize, min_words: usize) -> Option<Bo
         ..Found::new(text, info, start, end, floor)
     };
     // A dictionary word is a book's name only after that book's ordinal
-    // ("1 Kongs 17:21"; never "Games 3:1").
+    // ("1 Kongs 17:21"; never "Games 3:1"), and after an ordinal only a
+    // numbered book is meant ("1 ePter" is no Letter of Jeremiah).
     f.numbered(text).or_else(|| {
         let glued = is_word_char_before(text, start) && start != floor;
-        if glued || lookalike {
+        let ordinal = f.ordinal.is_some_and(|o| o.fits(&f.info));
+        if glued || lookalike || ordinal {
             None
         } else {
             f.plain(text)
@@ -1290,7 +1335,7 @@ mod unit {
         for word in listed {
             assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{word:?}");
             assert!(
-                names.nearest(word.as_bytes(), 1).is_some(),
+                names.nearest(word.as_bytes(), 1, false).is_some(),
                 "{word:?} is not near any name: remove it (data/README.md)"
             );
         }
@@ -1314,7 +1359,7 @@ mod unit {
                 if names.forward.get(name_symbols(&word)).is_some() {
                     continue; // a name: matched exactly
                 }
-                if names.nearest(word.as_bytes(), 1).is_some() {
+                if names.nearest(word.as_bytes(), 1, false).is_some() {
                     found.insert(word);
                 }
             }
@@ -1345,7 +1390,7 @@ mod unit {
                 let d = osa_distance(w.as_bytes(), t.name.as_bytes(), 2)?;
                 Some(format!("{} ({d})", t.name))
             });
-            let near = names.nearest(w.as_bytes(), 1);
+            let near = names.nearest(w.as_bytes(), 1, false);
             println!(
                 "{w}: {:?} {:?}",
                 near.map(|(i, d, _)| (i.plain, i.numbered, d)),
@@ -1432,7 +1477,8 @@ mod unit {
             ("Song of Solomn 2", "Song"),
         ] {
             let end = text.rfind(' ').unwrap();
-            let m = tolerant_before(text, end, 0).unwrap_or_else(|| panic!("{text}"));
+            let m =
+                tolerant_before(text, end, 0, Tolerance::Any).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(
                 (m.book.osis(), m.start, m.tolerant),
                 (osis, 0, true),
@@ -1448,7 +1494,11 @@ mod unit {
             "Jame 3",
         ] {
             let end = text.rfind(' ').unwrap();
-            assert_eq!(tolerant_before(text, end, 0), None, "{text}");
+            assert_eq!(
+                tolerant_before(text, end, 0, Tolerance::Any),
+                None,
+                "{text}"
+            );
         }
     }
 

@@ -4,6 +4,7 @@
     reason = "helpers and proptest bodies are test code too; clippy.toml's allow-unwrap-in-tests covers only #[test] functions"
 )]
 
+mod accuracy;
 mod api;
 mod canon;
 mod forms;

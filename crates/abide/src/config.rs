@@ -31,6 +31,8 @@ pub(crate) struct Config {
     pub(crate) mail: MailConfig,
     /// Logging.
     pub(crate) log: LogConfig,
+    /// Bounds on what clients can make the server spend.
+    pub(crate) limits: LimitsConfig,
 }
 
 /// The web server.
@@ -60,6 +62,62 @@ pub(crate) struct ServerConfig {
     /// Env: ABIDE_SERVER_SHUTDOWN_GRACE_SECS.
     #[doku(example = "10")]
     pub(crate) shutdown_grace_secs: u64,
+}
+
+/// Bounds on what clients can make the server spend: connections, time,
+/// memory and CPU. The defaults keep a small server (2 cores) answering
+/// while it is attacked; see README, "Limits".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Document)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct LimitsConfig {
+    /// Connections open at once; more are answered 503 and closed at once.
+    /// 0: the open-file limit less 128, at most 4096 (abide serve raises its
+    /// open-file limit to the hard limit at start).
+    /// Env: ABIDE_LIMITS_MAX_CONNECTIONS.
+    #[doku(example = "0")]
+    pub(crate) max_connections: usize,
+    /// Connections open at once from one IP address. 0: no per-address
+    /// limit (use 0 behind a reverse proxy, where every connection comes from
+    /// the proxy). Env: ABIDE_LIMITS_MAX_CONNECTIONS_PER_IP.
+    #[doku(example = "256")]
+    pub(crate) max_connections_per_ip: usize,
+    /// Seconds a request's headers may take to arrive (after the connection
+    /// opens, or after the previous response). Env: ABIDE_LIMITS_HEADER_READ_TIMEOUT_SECS.
+    #[doku(example = "10")]
+    pub(crate) header_read_timeout_secs: u64,
+    /// Seconds a connection may stay open with nothing arriving.
+    /// Env: ABIDE_LIMITS_IDLE_TIMEOUT_SECS.
+    #[doku(example = "60")]
+    pub(crate) idle_timeout_secs: u64,
+    /// Seconds a response may stall on a client that does not read before
+    /// the connection is closed. Env: ABIDE_LIMITS_WRITE_TIMEOUT_SECS.
+    #[doku(example = "30")]
+    pub(crate) write_timeout_secs: u64,
+    /// Largest request head (request line and headers), in bytes; larger
+    /// ones get 431. Env: ABIDE_LIMITS_MAX_HEADER_BYTES.
+    #[doku(example = "16384")]
+    pub(crate) max_header_bytes: usize,
+    /// Memory for rendered pages kept to be served again, in bytes.
+    /// Env: ABIDE_LIMITS_PAGE_CACHE_BYTES.
+    #[doku(example = "33554432")]
+    pub(crate) page_cache_bytes: u64,
+    /// Most verses a passage page or the passage API shows; larger passages
+    /// get 422 with a pointer to their first chapter.
+    /// Env: ABIDE_LIMITS_PASSAGE_VERSES.
+    #[doku(example = "1000")]
+    pub(crate) passage_verses: u32,
+    /// Most separate ranges in one passage (after repeated and overlapping
+    /// ranges are merged). Env: ABIDE_LIMITS_PASSAGE_RANGES.
+    #[doku(example = "30")]
+    pub(crate) passage_ranges: usize,
+    /// CPU-heavy renders (large passages) running at once. 0: one per core.
+    /// Env: ABIDE_LIMITS_HEAVY_TASKS.
+    #[doku(example = "0")]
+    pub(crate) heavy_tasks: usize,
+    /// Heavy renders waiting for their turn; more get 503 with Retry-After.
+    /// Env: ABIDE_LIMITS_HEAVY_QUEUE.
+    #[doku(example = "64")]
+    pub(crate) heavy_queue: usize,
 }
 
 /// The database.
@@ -124,6 +182,45 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             mail: MailConfig::default(),
             log: LogConfig::default(),
+            limits: LimitsConfig::default(),
+        }
+    }
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        let web = abide_web::Limits::default();
+        Self {
+            max_connections: web.max_connections,
+            max_connections_per_ip: web.max_connections_per_ip,
+            header_read_timeout_secs: web.header_read_timeout.as_secs(),
+            idle_timeout_secs: web.idle_timeout.as_secs(),
+            write_timeout_secs: web.write_timeout.as_secs(),
+            max_header_bytes: web.max_header_bytes,
+            page_cache_bytes: web.page_cache_bytes,
+            passage_verses: web.passage_verses,
+            passage_ranges: web.passage_ranges,
+            heavy_tasks: web.heavy_tasks,
+            heavy_queue: web.heavy_queue,
+        }
+    }
+}
+
+impl LimitsConfig {
+    /// The limits as the web layer takes them.
+    pub(crate) fn web(&self) -> abide_web::Limits {
+        abide_web::Limits {
+            max_connections: self.max_connections,
+            max_connections_per_ip: self.max_connections_per_ip,
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
+            write_timeout: Duration::from_secs(self.write_timeout_secs.max(1)),
+            max_header_bytes: self.max_header_bytes,
+            page_cache_bytes: self.page_cache_bytes,
+            passage_verses: self.passage_verses,
+            passage_ranges: self.passage_ranges,
+            heavy_tasks: self.heavy_tasks,
+            heavy_queue: self.heavy_queue,
         }
     }
 }
@@ -170,7 +267,7 @@ impl Default for LogConfig {
 }
 
 /// The sections of the configuration; `ABIDE_<SECTION>_<KEY>` sets `section.key`.
-const SECTIONS: &[&str] = &["server", "database", "mail", "log"];
+const SECTIONS: &[&str] = &["server", "database", "mail", "log", "limits"];
 
 /// Environment variables with the prefix that are not configuration.
 const NOT_CONFIG: &[&str] = &["config"];
@@ -219,6 +316,14 @@ impl Config {
         if self.database.max_connections == 0 {
             bail!("configuration: database.max_connections must be at least 1");
         }
+        if self.limits.passage_verses == 0 || self.limits.passage_ranges == 0 {
+            bail!(
+                "configuration: limits.passage_verses and limits.passage_ranges must be at least 1"
+            );
+        }
+        if self.limits.max_header_bytes < 8192 {
+            bail!("configuration: limits.max_header_bytes must be at least 8192");
+        }
         Ok(())
     }
 
@@ -252,6 +357,15 @@ impl Config {
 
     pub(crate) fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.server.request_timeout_secs)
+    }
+
+    /// The configuration to show (`abide config check`): passwords in the
+    /// database and SMTP URLs replaced by `***`.
+    pub(crate) fn redacted(&self) -> Self {
+        let mut shown = self.clone();
+        shown.database.url = abide_store::redact_url(&shown.database.url);
+        shown.mail.smtp_url = abide_store::redact_url(&shown.mail.smtp_url);
+        shown
     }
 }
 

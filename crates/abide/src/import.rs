@@ -73,7 +73,7 @@ pub(crate) async fn load_options(store: &Store) -> anyhow::Result<LoadOptions> {
         .map_err(|e| anyhow::anyhow!("site setting time_zone {:?}: {e}", settings.time_zone))?;
     Ok(LoadOptions {
         time_zone,
-        now: jiff::Timestamp::now(),
+        now: store.clock().now(),
     })
 }
 
@@ -84,7 +84,10 @@ pub(crate) async fn import(
     dir: &Path,
 ) -> anyhow::Result<Result<ImportReport, usize>> {
     let options = load_options(store).await?;
-    match load_all(dir, &options)? {
+    // Reading and validating the folder is file I/O and CPU: off the async threads.
+    let folder = dir.to_owned();
+    let loaded = tokio::task::spawn_blocking(move || load_all(&folder, &options)).await??;
+    match loaded {
         Ok(journeys) => Ok(Ok(store.import_journeys(&journeys).await?)),
         Err(problems) => {
             for p in &problems {

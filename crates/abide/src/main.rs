@@ -132,7 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Command::Settings(command) => settings(&config, command).await,
             Command::Config(ConfigCommand::Check) => {
-                println!("{}", serde_json::to_string_pretty(&config)?);
+                println!("{}", serde_json::to_string_pretty(&config.redacted())?);
                 Ok(ExitCode::SUCCESS)
             }
             Command::Bible(command) => bible::run(&config, command),

@@ -33,6 +33,7 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let options = StoreOptions {
         max_connections: config.database.max_connections,
         connect_timeout: Duration::from_secs(config.database.connect_timeout_secs.max(1)),
+        ..StoreOptions::default()
     };
     Ok(Store::connect(&config.database_url(), &options).await?)
 }
@@ -59,7 +60,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     let addr = config.socket_addr()?;
     // Bind first: a taken port is reported before anything else happens.
-    let listener = match tokio::net::TcpListener::bind(addr).await {
+    let listener = match listen(addr) {
         Ok(listener) => listener,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
             "cannot listen on {addr}: another program is using that address; \
@@ -110,6 +111,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         base_url: config.base_url(bound),
         request_timeout: config.request_timeout(),
         max_body_bytes: config.server.max_body_bytes,
+        limits: config.limits.web(),
         ..WebConfig::default()
     };
     let title = store.site_settings().await?.title;
@@ -128,6 +130,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         std::sync::Arc::new(library)
     };
     let state = AppState::new(store.clone(), library, theme, web);
+    raise_open_file_limit();
 
     let shutdown = CancellationToken::new();
     tokio::spawn(watch_signals(shutdown.clone()));
@@ -160,6 +163,32 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Listens on `addr` with a long queue of connections waiting to be
+/// accepted: in a flood, connections must wait in the kernel's queue for the
+/// accept loop to serve or refuse them, not be dropped at the door (which a
+/// client sees as a connection that never answers).
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    // The kernel caps it at net.core.somaxconn.
+    socket.listen(4096)
+}
+
+/// Every connection costs a file descriptor: raise the soft limit to the hard
+/// one (the default soft limit, 1024 on many systems, would cap the server
+/// far below what it can hold). The server logs the figure with its
+/// connection limits.
+fn raise_open_file_limit() {
+    if let Err(e) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(error = %e, "cannot raise the open-file limit");
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -45,21 +45,30 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
     out
 }
 
+/// [`snapshot`] on the blocking pool: walking a folder is file I/O, which
+/// must not hold up the async threads that serve pages.
+async fn snapshot_off_thread(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || snapshot(&dir))
+        .await
+        .unwrap_or_default()
+}
+
 /// Watches `dir` until `shutdown`, importing after each change has settled.
 pub(crate) async fn watch(store: Store, dir: PathBuf, shutdown: CancellationToken) {
-    let mut last = snapshot(&dir);
+    let mut last = snapshot_off_thread(&dir).await;
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
             () = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
-        let now = snapshot(&dir);
+        let now = snapshot_off_thread(&dir).await;
         if now == last {
             continue;
         }
         // Let an editor finish saving: wait until two looks agree.
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let settled = snapshot(&dir);
+        let settled = snapshot_off_thread(&dir).await;
         if settled != now {
             continue;
         }

@@ -131,6 +131,34 @@ fn the_example_configuration_is_printed_and_accepted() {
     );
     let checked: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(checked["server"]["addr"], "127.0.0.1:8080");
+    assert_eq!(checked["limits"]["passage_verses"], 1000);
+}
+
+#[test]
+fn configuration_check_hides_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        dir.path(),
+        &["config", "check"],
+        &[
+            ("ABIDE_DATABASE_URL", "postgres://abide:hunter2@db/abide"),
+            (
+                "ABIDE_MAIL_SMTP_URL",
+                "smtp://mailer:swordfish@relay:587?tls=required",
+            ),
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("swordfish"),
+        "{shown}"
+    );
+    assert!(shown.contains("postgres://abide:***@db/abide"), "{shown}");
 }
 
 #[test]

@@ -44,7 +44,9 @@ impl BookId {
     /// `"Song of Solomon"`, `"Rev"`, and `"Psalm 151"`), ASCII
     /// case-insensitive, surrounding blanks and a final period ignored. `None`
     /// for anything else, a reference included (`"John 3"`). For a string
-    /// that is a reference, see [`parse`](crate::parse).
+    /// that is a reference, see [`parse`](crate::parse). Never tolerant of
+    /// misspellings: those are recognised only in prose, where a chapter
+    /// follows.
     ///
     /// ```
     /// use abide_scripture::BookId;
@@ -52,6 +54,7 @@ impl BookId {
     /// assert_eq!(BookId::from_name("song of solomon").map(BookId::osis), Some("Song"));
     /// assert_eq!(BookId::from_name("Psalm 151").map(BookId::osis), Some("Ps151"));
     /// assert_eq!(BookId::from_name("John 3"), None);
+    /// assert_eq!(BookId::from_name("Genesys"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<Self> {
         let name = name.trim();

@@ -73,7 +73,8 @@ pub fn parse(reference: &str) -> Result<Citation<'_>, ParseError> {
     if start >= end {
         return Err(ParseError::Empty);
     }
-    let Some(bm) = names::book_at(reference, start) else {
+    let Some(bm) = names::book_at(reference, start).or_else(|| tolerant_book(reference, start))
+    else {
         return Err(ParseError::NoBook(reference.to_owned()));
     };
     let mut p = Parser::new(reference, Mode::Single, None);
@@ -109,6 +110,86 @@ pub fn parse(reference: &str) -> Result<Citation<'_>, ParseError> {
         ranges: merge(p.items),
         contextual: false,
     })
+}
+
+/// A misspelled book name at `start` of a reference, where a chapter follows
+/// it ("Ecclesiates 3:1" in a search box).
+fn tolerant_book(reference: &str, start: usize) -> Option<BookMatch> {
+    let bytes = reference.as_bytes();
+    let digit = find_digit(bytes, start)?;
+    let name_end = name_end_before(bytes, digit);
+    names::tolerant_before(reference, name_end, start, names::Tolerance::Any)
+        .filter(|bm| bm.start == start)
+}
+
+/// Steps back from the digit at `d` over the spaces and the period that may
+/// stand between a book name and its chapter ("Gen. 1", "Gen.1", "Gen  1").
+fn name_end_before(bytes: &[u8], d: usize) -> usize {
+    let mut name_end = d;
+    while let n @ 1.. = ws_len_back(bytes, name_end) {
+        name_end -= n;
+    }
+    if name_end > 0 && bytes[name_end - 1] == b'.' {
+        name_end -= 1;
+        while let n @ 1.. = ws_len_back(bytes, name_end) {
+            name_end -= n;
+        }
+    }
+    name_end
+}
+
+/// Which misspelled names could end at `name_end` before the number at `d`
+/// (see [`names::Tolerance`]). Most numbers in prose need no search: "at 7"
+/// (a short word), "in 2019" (no chapter), "than 80" (lower case and no
+/// verse, so only a one-chapter book could be meant), "1 Corinthans" (the 1
+/// is an ordinal: the name is read at the next number).
+fn tolerance_at(text: &str, name_end: usize, d: usize) -> Option<names::Tolerance> {
+    let bytes = text.as_bytes();
+    let (n, e) = number(bytes, d)?;
+    if n == 0 {
+        return None;
+    }
+    if matches!(bytes.get(e), Some(b':' | b'.')) && bytes.get(e + 1).is_some_and(u8::is_ascii_digit)
+    {
+        return Some(names::Tolerance::Any);
+    }
+    let mut i = name_end;
+    while i > 0 && bytes[i - 1].is_ascii_alphabetic() {
+        i -= 1;
+    }
+    if name_end - i < 4 || (n <= 4 && e == d + 1 && names::book_at(text, d).is_some()) {
+        return None;
+    }
+    Some(if bytes[i].is_ascii_lowercase() {
+        names::Tolerance::OneChapterBooks
+    } else {
+        names::Tolerance::Any
+    })
+}
+
+/// Whether a blank line lies in `bytes`: a paragraph ends there.
+fn has_blank_line(bytes: &[u8]) -> bool {
+    let mut newline = false;
+    for &b in bytes {
+        match b {
+            b'\n' if newline => return true,
+            b'\n' => newline = true,
+            b' ' | b'\t' | b'\r' => {}
+            _ => newline = false,
+        }
+    }
+    false
+}
+
+/// The English ordinal suffix of `n` ("st" for 21, "th" for 11).
+fn ordinal_suffix(n: u16) -> &'static str {
+    match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
 }
 
 /// An iterator over the citations in a text; [`extract`] collects it.
@@ -212,33 +293,107 @@ impl<'t> Extractor<'t> {
         if d > 0 && bytes[d - 1].is_ascii_digit() {
             return None;
         }
-        // Step back over "  ", ". " or "." between the name and the number.
-        let mut name_end = d;
-        while let n @ 1.. = ws_len_back(bytes, name_end) {
-            name_end -= n;
+        if let Some(c) = self.ordinal_number(d) {
+            return Some(c);
         }
-        if name_end > 0 && bytes[name_end - 1] == b'.' {
-            name_end -= 1;
-            while let n @ 1.. = ws_len_back(bytes, name_end) {
-                name_end -= n;
-            }
-        }
+        let name_end = name_end_before(bytes, d);
         if name_end < self.floor.max(1) {
             return None;
         }
-        if let Some(bm) = names::book_before(text, name_end, self.floor) {
-            let mut p = Parser::new(text, Mode::Prose, None);
-            if let Some(first) = p.first_book_item(bm) {
-                p.sequence();
-                if p.prose_ok(bm, first) && !p.items.is_empty() {
-                    self.ctx = Some(p.ctx);
-                    return Some(self.emit(bm.start, p.end, p.items, false));
-                }
+        // Fast path: a name as written in the tables.
+        let mut candidates = names::book_before(text, name_end, self.floor);
+        // ... unless it ends a longer name, misspelled: "Leter of Jeremiah 12".
+        if candidates.tail
+            && let Some(bm) = names::tolerant_phrase_before(text, name_end, self.floor)
+            && let Some(c) = self.book_citation(bm)
+        {
+            return Some(c);
+        }
+        let any_name = candidates.any_name;
+        let mut any_book = false;
+        for bm in candidates.by_ref() {
+            any_book = true;
+            if let Some(c) = self.book_citation(bm) {
+                return Some(c);
             }
+        }
+        if any_book {
             return None;
         }
-        // "v. 17", "verses 17-19", "ch. 5", "chapter 5": the keyword ends at `name_end`.
-        let ctx = self.ctx?;
+        // A misspelled name, where a chapter number follows it.
+        if !any_name
+            && let Some(tolerance) = tolerance_at(text, name_end, d)
+            && let Some(bm) = names::tolerant_before(text, name_end, self.floor, tolerance)
+        {
+            return self.book_citation(bm);
+        }
+        self.keyword_citation(name_end)
+    }
+
+    /// The citation that starts with the book name `bm`, if the text after
+    /// it is a reference that the prose rules let stand.
+    fn book_citation(&mut self, bm: BookMatch) -> Option<Citation<'t>> {
+        let mut p = Parser::new(self.text, Mode::Prose, None);
+        let first = p.first_book_item(bm)?;
+        p.sequence();
+        if p.prose_ok(bm, first) && !p.items.is_empty() {
+            self.ctx = Some(p.ctx);
+            return Some(self.emit(bm.start, p.end, p.items, false));
+        }
+        None
+    }
+
+    /// "the 23rd Psalm", "the 3rd chapter of John": a number written as an
+    /// ordinal, at `d`.
+    fn ordinal_number(&mut self, d: usize) -> Option<Citation<'t>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let (n, e) = number(bytes, d)?;
+        let suffix = ordinal_suffix(n);
+        let after = e + suffix.len();
+        if n == 0
+            || !bytes.get(e..after)?.eq_ignore_ascii_case(suffix.as_bytes())
+            || is_word_char_after(text, after)
+            || is_word_char_before(text, d)
+        {
+            return None;
+        }
+        let k = skip_ws(bytes, after);
+        if k == after {
+            return None;
+        }
+        let v = Versification::kjv();
+        if let Some(end) = word_at(text, k, "psalm") {
+            let (book, c) = if n == 151 {
+                (BookId::from_osis("Ps151")?, 1)
+            } else {
+                (BookId::from_osis("Ps")?, n)
+            };
+            let range = Range::chapter(book, c, v)?;
+            self.ctx = Some(Ctx {
+                book,
+                chapter: c,
+                level: Level::Chapter,
+            });
+            return Some(self.emit(d, end, vec![range], false));
+        }
+        let end = word_at(text, k, "chapter")?;
+        let bm = book_after_of(text, end)?;
+        let range = Range::chapter(bm.book, n, v)?;
+        self.ctx = Some(Ctx {
+            book: bm.book,
+            chapter: n,
+            level: Level::Chapter,
+        });
+        Some(self.emit(d, bm.end, vec![range], false))
+    }
+
+    /// A citation that starts with a keyword ending at `name_end`: "chapter 4
+    /// of Colossians", or "v. 17", "verses 7-9", "ch. 5" resolved against the
+    /// citation before, where the cues are strong enough.
+    fn keyword_citation(&mut self, name_end: usize) -> Option<Citation<'t>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
         let mut kw = name_end;
         while kw > self.floor && bytes[kw - 1].is_ascii_alphabetic() {
             kw -= 1;
@@ -246,17 +401,113 @@ impl<'t> Extractor<'t> {
         if kw == name_end || is_word_char_before(text, kw) {
             return None;
         }
+        if let Some(c) = self.chapter_of_book(kw) {
+            return Some(c);
+        }
+        let ctx = self.ctx?;
         let mut p = Parser::new(text, Mode::Prose, Some(ctx));
         p.cur = kw;
-        if p.keyword_item(kw).is_some() {
-            p.sequence();
-            if !p.items.is_empty() {
-                self.ctx = Some(p.ctx);
-                return Some(self.emit(kw, p.end, p.items, true));
-            }
+        let verse = p.keyword_item(kw)?;
+        p.sequence();
+        if p.items.is_empty() || !self.strong_cue(kw, &p, verse) {
+            return None;
         }
-        None
+        self.ctx = Some(p.ctx);
+        Some(self.emit(kw, p.end, p.items, true))
     }
+
+    /// Whether a relative reference read by `p` from the keyword at `kw`
+    /// (`verse`: it names verses) may be resolved against the citation
+    /// before. See DIFFERENCES.md, "Relative references".
+    fn strong_cue(&self, kw: usize, p: &Parser<'t>, verse: bool) -> bool {
+        let bytes = self.text.as_bytes();
+        // (a) right after the citation: "the book of Ruth, chapter 2".
+        let mut j = skip_ws(bytes, self.floor);
+        if matches!(bytes.get(j), Some(b',' | b';')) {
+            j = skip_ws(bytes, j + 1);
+        }
+        if let Some(e) = word_at(self.text, j, "and") {
+            j = skip_ws(bytes, e);
+        }
+        if j == kw {
+            return true;
+        }
+        // (b) alone in brackets: "(v. 17)", "[vv. 7, 11]".
+        let mut open = kw;
+        while let n @ 1.. = ws_len_back(bytes, open) {
+            open -= n;
+        }
+        let close = skip_ws(bytes, p.end);
+        if open > 0
+            && matches!(
+                (bytes[open - 1], bytes.get(close)),
+                (b'(', Some(b')')) | (b'[', Some(b']'))
+            )
+        {
+            return true;
+        }
+        // (c), (d) in the same paragraph, not "verse 2 of the hymn", and a
+        // chapter only with its verse: "chapter 20, verse 29".
+        let paragraph = !has_blank_line(&bytes[self.floor.min(kw)..kw]);
+        let of = word_at(self.text, close, "of").is_some();
+        paragraph && !of && (verse || p.first_verse || p.first_narrowed)
+    }
+
+    /// "chapter 4 of Colossians", "chapters 140 to 150 from Psalms",
+    /// "ch. 3 in the book of Ruth": the keyword at `kw`, then the book.
+    fn chapter_of_book(&mut self, kw: usize) -> Option<Citation<'t>> {
+        let text = self.text;
+        // Where the numbers end does not depend on the book: read them once
+        // to find the book, then again in that book.
+        let mut probe = Parser::new(text, Mode::Prose, None);
+        let j = probe.keyword(kw, &CHAPTER_WORDS)?;
+        probe.reference(j, true)?;
+        let bm = book_after_of(text, probe.cur)?;
+        let ctx = Ctx {
+            book: bm.book,
+            chapter: 0,
+            level: Level::Book,
+        };
+        let mut p = Parser::new(text, Mode::Prose, Some(ctx));
+        p.reference(j, true)?;
+        if p.invalid || p.items.is_empty() {
+            return None;
+        }
+        self.ctx = Some(p.ctx);
+        Some(self.emit(kw, bm.end, p.items, false))
+    }
+}
+
+/// "of Colossians", "from Psalms", "in the book of Ruth" at `i` (after
+/// spaces): the book, when no number follows it.
+fn book_after_of(text: &str, i: usize) -> Option<BookMatch> {
+    let bytes = text.as_bytes();
+    let k = skip_ws(bytes, i);
+    if k == i {
+        return None;
+    }
+    let e = ["of", "from", "in"]
+        .iter()
+        .find_map(|w| word_at(text, k, w))?;
+    let mut b = skip_ws(bytes, e);
+    if b == e {
+        return None;
+    }
+    let the_book_of = word_at(text, b, "the")
+        .map(|e| skip_ws(bytes, e))
+        .and_then(|e| word_at(text, e, "book"))
+        .map(|e| skip_ws(bytes, e))
+        .and_then(|e| word_at(text, e, "of"))
+        .map(|e| skip_ws(bytes, e));
+    if let Some(after) = the_book_of {
+        b = after;
+    }
+    let bm = names::book_at(text, b)?;
+    let after = skip_ws(
+        bytes,
+        bm.end + usize::from(bytes.get(bm.end) == Some(&b'.')),
+    );
+    (!bm.weak && !bytes.get(after).is_some_and(u8::is_ascii_digit)).then_some(bm)
 }
 
 impl<'t> Iterator for Extractor<'t> {
@@ -394,6 +645,9 @@ struct Parser<'t> {
     bare_chapter: Option<usize>,
     /// The first item was narrowed that way.
     first_narrowed: bool,
+    /// The first item after a chapter keyword named a verse ("chapter 20:29",
+    /// "chapter 20, verse 29").
+    first_verse: bool,
 }
 
 impl<'t> Parser<'t> {
@@ -414,6 +668,7 @@ impl<'t> Parser<'t> {
             invalid: false,
             bare_chapter: None,
             first_narrowed: false,
+            first_verse: false,
         }
     }
 
@@ -524,10 +779,18 @@ impl<'t> Parser<'t> {
     }
 
     /// Whether a reference may end at `i`: not in the middle of a word or
-    /// number (`Luke 15th`, `Matt 5 1Hi`).
+    /// number (`Luke 15th`, `Matt 5 1Hi`), unless the next reference
+    /// touches it (`Matt5John3`).
     fn ends_cleanly(&self, i: usize) -> bool {
         match self.bytes.get(i) {
-            Some(b) if b.is_ascii_alphanumeric() => false,
+            Some(b) if b.is_ascii_digit() => false,
+            Some(b) if b.is_ascii_alphabetic() => names::book_at(self.text, i).is_some_and(|bm| {
+                !bm.weak
+                    && self
+                        .bytes
+                        .get(self.after_book_name(bm.end))
+                        .is_some_and(u8::is_ascii_digit)
+            }),
             Some(b) if !b.is_ascii() => !is_word_char_after(self.text, i),
             _ => true,
         }
@@ -562,15 +825,16 @@ impl<'t> Parser<'t> {
         if verse {
             return true;
         }
-        if bm.needs_verse || (bm.prose && bm.lowercase) {
+        if bm.needs_verse || bm.lower_word {
             return false;
         }
         // "Numbers 4 and 5 of the list", "Acts 2 of the play": counting, not citing.
         !(bm.prose && word_at(self.text, skip_ws(self.bytes, self.end), "of").is_some())
     }
 
-    /// `verse 17`, `vv. 17-19`, `chapter 5`, `ch. 5` at `i`, in the current context.
-    fn keyword_item(&mut self, i: usize) -> Option<()> {
+    /// `verse 17`, `vv. 17-19`, `chapter 5`, `ch. 5` at `i`, in the current
+    /// context. Returns whether it named verses.
+    fn keyword_item(&mut self, i: usize) -> Option<bool> {
         if let Some(j) = self.keyword(i, &VERSE_WORDS) {
             let mut ctx = self.ctx;
             let narrowing = self.bare_chapter.filter(|_| self.between_is_plain(i));
@@ -602,22 +866,24 @@ impl<'t> Parser<'t> {
                 if index == 0 {
                     self.first_narrowed = true;
                 }
-                return Some(());
+                return Some(true);
             }
             if self.reference(j, false).is_none() {
                 self.ctx = saved.0;
                 return None;
             }
-            return Some(());
+            return Some(true);
         }
         let j = self.keyword(i, &CHAPTER_WORDS)?;
         let saved = self.ctx;
+        let first = self.items.is_empty();
         self.ctx.level = Level::Book;
-        if self.reference(j, true).is_none() {
+        let Some(verse) = self.reference(j, true) else {
             self.ctx = saved;
             return None;
-        }
-        Some(())
+        };
+        self.first_verse |= first && verse;
+        Some(verse)
     }
 
     /// Only spaces, a comma or `and` between the last item and `i`
@@ -685,7 +951,7 @@ impl<'t> Parser<'t> {
     }
 
     fn prose_ok_nested(&self, bm: BookMatch, first: First) -> bool {
-        self.mode == Mode::Single || first.verse || !(bm.needs_verse || (bm.prose && bm.lowercase))
+        self.mode == Mode::Single || first.verse || !(bm.needs_verse || bm.lower_word)
     }
 
     /// One reference at `i` in the current context. With `after_book` (or at

@@ -69,6 +69,26 @@ impl VerseRef {
         Some(Self::new(book, versification.first_chapter(book), 1))
     }
 
+    /// The verse before this one in `versification`, crossing chapter and
+    /// book boundaries, or `None` before the first verse of the first book.
+    pub fn prev(self, versification: &Versification) -> Option<Self> {
+        if self.verse > 1 {
+            return Some(Self::new(self.book, self.chapter, self.verse - 1));
+        }
+        if self.chapter > versification.first_chapter(self.book) {
+            let chapter = self.chapter - 1;
+            let verse = versification.verse_count(self.book, chapter)?;
+            return Some(Self::new(self.book, chapter, verse));
+        }
+        let book = BookId::from_number(self.book.number().checked_sub(1)?)?;
+        let chapter = versification.last_chapter(book);
+        Some(Self::new(
+            book,
+            chapter,
+            versification.verse_count(book, chapter)?,
+        ))
+    }
+
     /// The first verse of `chapter` of `book`.
     pub fn chapter_start(book: BookId, chapter: u16) -> Self {
         Self::new(book, chapter, 1)
@@ -156,6 +176,142 @@ impl Range {
     pub fn contains(self, verse: VerseRef) -> bool {
         self.start <= verse && verse <= self.end
     }
+
+    /// How many verses of `versification` the range holds: what a page or
+    /// an API answer showing it would have to build. Counted per chapter, so
+    /// it costs at most one step per chapter of the Bible.
+    pub fn verse_count(self, versification: &Versification) -> u32 {
+        let (end_book, end_chapter) = (self.end.book, self.end.chapter);
+        let (mut book, mut chapter) = (self.start.book, self.start.chapter);
+        let mut total = 0u32;
+        loop {
+            let count = versification.verse_count(book, chapter).unwrap_or(0);
+            let first = if (book, chapter) == (self.start.book, self.start.chapter) {
+                self.start.verse.max(1)
+            } else {
+                1
+            };
+            let at_end = (book, chapter) == (end_book, end_chapter);
+            let last = if at_end {
+                self.end.verse.min(count)
+            } else {
+                count
+            };
+            if last >= first {
+                total += u32::from(last - first + 1);
+            }
+            if at_end || (book, chapter) > (end_book, end_chapter) {
+                return total;
+            }
+            if chapter < versification.last_chapter(book) {
+                chapter += 1;
+            } else {
+                match BookId::from_number(book.number() + 1) {
+                    Some(next) if next <= end_book => {
+                        book = next;
+                        chapter = versification.first_chapter(next);
+                    }
+                    _ => return total,
+                }
+            }
+        }
+    }
+}
+
+/// `ranges` with every verse kept once, in the order first given: the verses
+/// of a range that an earlier range already holds are dropped (what is left
+/// of it stays where it was, in one or more pieces), and a range that
+/// continues the one before it joins it. The result names the same verses
+/// as the input, with no verse twice, so its size is bounded by the Bible's,
+/// however the input repeats itself: this is the canonical form of a list of
+/// ranges (`Gen-Rev,Gen-Rev` is `Gen-Rev`, `John.3.16,John.3.17` is
+/// `John.3.16-John.3.17`, `John.3,John.3.16` is `John.3`).
+///
+/// ```
+/// use abide_scripture::{normalize_ranges, parse_osis, to_osis, Versification};
+/// let v = Versification::kjv();
+/// let ranges = parse_osis("John.3.16-John.3.18,John.3.17-John.3.20,Gen.1.1,John.3.16").unwrap();
+/// assert_eq!(to_osis(&normalize_ranges(&ranges, v)), "John.3.16-John.3.20,Gen.1.1");
+/// ```
+pub fn normalize_ranges(ranges: &[Range], versification: &Versification) -> Vec<Range> {
+    use std::collections::BTreeMap;
+    use std::ops::Bound::{Excluded, Included};
+    // The verses taken so far, as disjoint closed intervals of keys.
+    let mut covered: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut out: Vec<Range> = Vec::new();
+    let push = |piece: Range, out: &mut Vec<Range>| match out.last_mut() {
+        Some(last) if last.end.next(versification) == Some(piece.start) => last.end = piece.end,
+        _ => out.push(piece),
+    };
+    for &range in ranges {
+        let (s, e) = range.keys();
+        let overlapping: Vec<(u32, u32)> = covered
+            .range(..=s)
+            .next_back()
+            .filter(|&(_, &end)| end >= s)
+            .into_iter()
+            .chain(covered.range((Excluded(s), Included(e))))
+            .map(|(&a, &b)| (a, b))
+            .collect();
+        // The uncovered pieces, walking past each covered interval.
+        let mut cursor = Some(range.start);
+        for &(a, b) in &overlapping {
+            let Some(at) = cursor else { break };
+            if a > at.key()
+                && let Some(before) = VerseRef::from_key(a).and_then(|x| x.prev(versification))
+                && let Some(piece) = Range::new(at, before)
+            {
+                push(piece, &mut out);
+            }
+            cursor = VerseRef::from_key(b)
+                .and_then(|x| x.next(versification))
+                .filter(|next| next.key() > at.key());
+            if b >= e {
+                cursor = None;
+            }
+        }
+        if let Some(at) = cursor
+            && let Some(piece) = Range::new(at, range.end)
+        {
+            push(piece, &mut out);
+        }
+        let lo = overlapping.first().map_or(s, |&(a, _)| a.min(s));
+        let hi = overlapping.last().map_or(e, |&(_, b)| b.max(e));
+        for (a, _) in &overlapping {
+            covered.remove(a);
+        }
+        covered.insert(lo, hi);
+    }
+    out
+}
+
+/// The first `limit` verses of `ranges`, as ranges: what to build when only
+/// that many will be shown.
+pub fn first_verses(ranges: &[Range], limit: u32, versification: &Versification) -> Vec<Range> {
+    let mut out = Vec::new();
+    let mut left = limit;
+    for &range in ranges {
+        if left == 0 {
+            break;
+        }
+        let count = range.verse_count(versification);
+        if count <= left {
+            out.push(range);
+            left -= count;
+            continue;
+        }
+        // Walk to the last verse that fits (at most `limit` steps).
+        let mut end = range.start;
+        for _ in 1..left {
+            match end.next(versification) {
+                Some(next) if next <= range.end => end = next,
+                _ => break,
+            }
+        }
+        out.extend(Range::new(range.start, end));
+        break;
+    }
+    out
 }
 
 /// How coarsely a range can be named: whole books, whole chapters, or verses.

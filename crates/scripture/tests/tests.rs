@@ -4,9 +4,11 @@
     reason = "helpers and proptest bodies are test code too; clippy.toml's allow-unwrap-in-tests covers only #[test] functions"
 )]
 
+mod accuracy;
 mod api;
 mod canon;
 mod forms;
+mod ranges;
 mod robustness;
 mod seed;
 mod util;

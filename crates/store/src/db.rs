@@ -5,6 +5,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, ConnectOptions, Connection as _, Executor};
 
 use crate::error::{Redacted, StoreError, redact};
+use crate::time::Clock;
 
 /// The database engine behind a [`Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,8 @@ pub struct StoreOptions {
     pub max_connections: u32,
     /// How long to wait for the database before giving up.
     pub connect_timeout: Duration,
+    /// Where "now" comes from for everything this store records and asks.
+    pub clock: Clock,
 }
 
 impl Default for StoreOptions {
@@ -53,6 +56,7 @@ impl Default for StoreOptions {
         Self {
             max_connections: 10,
             connect_timeout: Duration::from_secs(5),
+            clock: Clock::system(),
         }
     }
 }
@@ -65,6 +69,7 @@ pub type Tx = sqlx::Transaction<'static, Any>;
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
 }
 
 impl Store {
@@ -121,7 +126,31 @@ impl Store {
             .await
             .map_err(connect_error)?;
         tracing::debug!(url = %Redacted(&url), backend = backend.name(), "database opened");
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            clock: options.clock.clone(),
+        })
+    }
+
+    /// The same database seen through `clock`: for tests that move time, and
+    /// for a second view of one pool.
+    #[must_use]
+    pub fn with_clock(&self, clock: Clock) -> Self {
+        Self {
+            clock,
+            ..self.clone()
+        }
+    }
+
+    /// The clock this store (and the web layer and workers on it) reads.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The current instant in stored form (UTC milliseconds), from [`Store::clock`].
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// The engine behind this store.

@@ -91,7 +91,8 @@ impl fmt::Display for Redacted<'_> {
     }
 }
 
-/// `url` with its password, if any, replaced by `***`, for messages and logs.
+/// `url` with its password, if any, replaced by `***`, for messages and logs:
+/// the one in `user:password@` and any `password=` parameter of the query.
 pub fn redact(url: &str) -> String {
     // scheme://user:password@host/... -> scheme://user:***@host/...
     let Some(scheme_end) = url.find("://") else {
@@ -100,7 +101,7 @@ pub fn redact(url: &str) -> String {
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let authority = &rest[..authority_end];
-    match (authority.rfind('@'), authority.find(':')) {
+    let mut out = match (authority.rfind('@'), authority.find(':')) {
         (Some(at), Some(colon)) if colon < at => format!(
             "{}{}:***{}",
             &url[..scheme_end + 3],
@@ -108,7 +109,18 @@ pub fn redact(url: &str) -> String {
             &rest[at..]
         ),
         _ => url.to_owned(),
+    };
+    if let Some(q) = out.find('?') {
+        let query: Vec<String> = out[q + 1..]
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=***"),
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out = format!("{}?{}", &out[..q], query.join("&"));
     }
+    out
 }
 
 #[cfg(test)]
@@ -130,5 +142,13 @@ mod tests {
             "sqlite:///var/lib/abide/abide.db"
         );
         assert_eq!(redact("nonsense"), "nonsense");
+        assert_eq!(
+            redact("postgres://db/abide?user=abide&password=s3cret&sslmode=require"),
+            "postgres://db/abide?user=abide&password=***&sslmode=require"
+        );
+        assert_eq!(
+            redact("smtps://mailer:p4ss@smtp.example.org:465"),
+            "smtps://mailer:***@smtp.example.org:465"
+        );
     }
 }

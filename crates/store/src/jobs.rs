@@ -6,7 +6,6 @@ use sqlx::{AnyConnection, Row};
 
 use crate::db::{Backend, Store};
 use crate::error::StoreError;
-use crate::time::now_ms;
 use crate::worker::Job;
 
 /// Where a job stands.
@@ -96,45 +95,47 @@ impl fmt::Display for Permanent {
 
 impl std::error::Error for Permanent {}
 
-/// Enqueues `job` inside the caller's transaction, so that it exists if and only
-/// if the change that causes it commits. `delay_ms` postpones its first run.
-pub async fn enqueue_in<J: Job>(
-    conn: &mut AnyConnection,
-    job: &J,
-    delay_ms: i64,
-) -> Result<Enqueued, StoreError> {
-    let payload = serde_json::to_string(job).map_err(|source| StoreError::JobArgs {
-        kind: J::NAME,
-        source,
-    })?;
-    let dedup_key = job.dedup_key().map(|k| format!("{}:{k}", J::NAME));
-    let now = now_ms();
-    let inserted: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO jobs (queue, kind, payload, dedup_key, state, attempts, max_attempts, run_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, $7)
-         ON CONFLICT (dedup_key) DO NOTHING
-         RETURNING id",
-    )
-    .bind(J::QUEUE)
-    .bind(J::NAME)
-    .bind(payload)
-    .bind(dedup_key.as_deref())
-    .bind(i64::from(J::MAX_ATTEMPTS.max(1)))
-    .bind(now + delay_ms.max(0))
-    .bind(now)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(id) = inserted {
-        return Ok(Enqueued::New(id));
-    }
-    let id: i64 = sqlx::query_scalar("SELECT id FROM jobs WHERE dedup_key = $1")
-        .bind(dedup_key.as_deref())
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(Enqueued::Duplicate(id))
-}
-
 impl Store {
+    /// Enqueues `job` inside the caller's transaction, so that it exists if
+    /// and only if the change that causes it commits. `delay` postpones its
+    /// first run (from [`Store::clock`]'s now).
+    pub async fn enqueue_in<J: Job>(
+        &self,
+        conn: &mut AnyConnection,
+        job: &J,
+        delay: Duration,
+    ) -> Result<Enqueued, StoreError> {
+        let payload = serde_json::to_string(job).map_err(|source| StoreError::JobArgs {
+            kind: J::NAME,
+            source,
+        })?;
+        let dedup_key = job.dedup_key().map(|k| format!("{}:{k}", J::NAME));
+        let now = self.now_ms();
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO jobs (queue, kind, payload, dedup_key, state, attempts, max_attempts, run_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'pending', 0, $5, $6, $7, $7)
+             ON CONFLICT (dedup_key) DO NOTHING
+             RETURNING id",
+        )
+        .bind(J::QUEUE)
+        .bind(J::NAME)
+        .bind(payload)
+        .bind(dedup_key.as_deref())
+        .bind(i64::from(J::MAX_ATTEMPTS.max(1)))
+        .bind(now.saturating_add(lease_ms(delay)))
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(id) = inserted {
+            return Ok(Enqueued::New(id));
+        }
+        let id: i64 = sqlx::query_scalar("SELECT id FROM jobs WHERE dedup_key = $1")
+            .bind(dedup_key.as_deref())
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(Enqueued::Duplicate(id))
+    }
+
     /// Enqueues `job` outside any transaction, to run now.
     pub async fn enqueue<J: Job>(&self, job: &J) -> Result<Enqueued, StoreError> {
         self.enqueue_after(job, Duration::ZERO).await
@@ -147,8 +148,7 @@ impl Store {
         delay: Duration,
     ) -> Result<Enqueued, StoreError> {
         let mut tx = self.begin_write().await?;
-        let delay_ms = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
-        let enqueued = enqueue_in(&mut tx, job, delay_ms).await?;
+        let enqueued = self.enqueue_in(&mut tx, job, delay).await?;
         tx.commit().await?;
         Ok(enqueued)
     }
@@ -162,7 +162,7 @@ impl Store {
         worker: &str,
         lease: Duration,
     ) -> Result<Option<ClaimedJob>, StoreError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let token = format!("{:016x}", rand::rng().random::<u64>());
         let mut tx = self.begin_write().await?;
         sqlx::query(include_str!("sql/bury_abandoned.sql"))
@@ -199,7 +199,7 @@ impl Store {
     /// Pushes the lease of a job this worker holds `lease` into the future. Fails
     /// with [`StoreError::LeaseLost`] when the worker no longer holds it.
     pub async fn extend_lease(&self, job: &ClaimedJob, lease: Duration) -> Result<(), StoreError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let done = sqlx::query(
             "UPDATE jobs SET locked_until = $1, updated_at = $2
              WHERE id = $3 AND lease_token = $4 AND state = 'running'",
@@ -216,7 +216,7 @@ impl Store {
     /// Marks a job done. Fails with [`StoreError::LeaseLost`] when another worker
     /// took it over, so a job is completed once.
     pub async fn complete(&self, job: &ClaimedJob) -> Result<(), StoreError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let done = sqlx::query(
             "UPDATE jobs SET state = 'done', lease_token = NULL, locked_by = NULL, locked_until = NULL,
                  last_error = NULL, updated_at = $1, finished_at = $1
@@ -239,7 +239,7 @@ impl Store {
         error: &str,
         retry_after: Option<Duration>,
     ) -> Result<JobState, StoreError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let state: Option<String> = sqlx::query_scalar(include_str!("sql/fail.sql"))
             .bind(job.id)
             .bind(&job.lease_token)
@@ -258,7 +258,7 @@ impl Store {
     /// Puts a dead job back in the queue with a fresh set of attempts. Returns
     /// false when no dead job has that id.
     pub async fn retry_dead(&self, id: i64) -> Result<bool, StoreError> {
-        let now = now_ms();
+        let now = self.now_ms();
         let done = sqlx::query(
             "UPDATE jobs SET state = 'pending', attempts = 0, run_at = $1, updated_at = $1, finished_at = NULL
              WHERE id = $2 AND state = 'dead'",

@@ -29,8 +29,8 @@ pub use content::{
 };
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};
-pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff, enqueue_in};
+pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
 pub use settings::{SiteSettings, SocialLink};
-pub use time::now_ms;
+pub use time::{Clock, NotSimulated};
 pub use worker::{Job, Worker, WorkerOptions};

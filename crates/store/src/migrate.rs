@@ -2,7 +2,6 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::db::{Backend, Store};
 use crate::error::StoreError;
-use crate::time::now_ms;
 
 /// One step of the schema, written once for both engines.
 ///
@@ -224,7 +223,7 @@ impl Store {
         .bind(migration.version)
         .bind(migration.name)
         .bind(migration.checksum())
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -3,7 +3,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::time::now_ms;
 
 /// Site-wide settings that the ministry team changes while the site runs (as
 /// opposed to the operator's configuration file). Stored as one JSON document
@@ -81,7 +80,7 @@ impl Store {
         )
         .bind(key)
         .bind(json)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(self.pool())
         .await?;
         Ok(())

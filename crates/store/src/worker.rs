@@ -17,7 +17,7 @@ use crate::jobs::{ClaimedJob, JobState, Permanent, backoff};
 /// Jobs must be idempotent: a job may run more than once (a worker that stalls
 /// past its lease sees another worker take the job over), but it is *completed*
 /// once. Enqueue a job in the same transaction as the change that causes it
-/// ([`enqueue_in`](crate::jobs::enqueue_in)), and give jobs whose effect must not
+/// ([`Store::enqueue_in`]), and give jobs whose effect must not
 /// repeat a [`dedup_key`](Job::dedup_key).
 pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// A stable name, stored with each job; renaming it strands queued jobs.

@@ -258,6 +258,24 @@ async fn the_citation_index_answers_overlaps(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(chapter.len(), 1);
+
+    // Several ranges in one query; each entry once; at most the limit.
+    let both = store
+        .entries_citing_any(&[(19_130_006, 19_130_006), (9_001_010, 9_001_011)], now, 10)
+        .await
+        .unwrap();
+    let mut slugs: Vec<_> = both.iter().map(|c| c.entry.slug.as_str()).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    assert_eq!(slugs.len(), both.len());
+    assert!(slugs.contains(&"hannahs-prayer"), "{slugs:?}");
+    assert_eq!(both[0].kind, "key");
+    let one = store
+        .entries_citing_any(&[(19_130_006, 19_130_006), (9_001_010, 9_001_011)], now, 1)
+        .await
+        .unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].entry.slug, both[0].entry.slug);
 }
 store_test!(the_citation_index_answers_overlaps);
 

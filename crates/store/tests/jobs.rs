@@ -1,12 +1,19 @@
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use abide_store::{Enqueued, JobState, Store, StoreError, enqueue_in};
+use abide_store::{Clock, Enqueued, JobState, Store, StoreError};
 use abide_testkit::{Engine, TestDb, engine_test, store_test};
+use jiff::{SignedDuration, Timestamp};
 
 use crate::util::{AlwaysFails, RecordEffect, create_effects_table, effect_runs, worker};
+
+/// The test's store on a simulated clock, and the clock.
+fn on_a_simulated_clock(db: &TestDb) -> (Store, Clock) {
+    let clock = Clock::simulated("2027-01-04T06:00:00Z".parse::<Timestamp>().unwrap());
+    (db.store.with_clock(clock.clone()), clock)
+}
 
 fn effect(token: &str) -> RecordEffect {
     RecordEffect {
@@ -55,12 +62,18 @@ store_test!(the_same_key_enqueues_once_for_ever);
 async fn a_job_enqueued_in_a_rolled_back_transaction_does_not_exist(db: TestDb) {
     let store = &db.store;
     let mut tx = store.begin_write().await.unwrap();
-    enqueue_in(&mut tx, &effect("never"), 0).await.unwrap();
+    store
+        .enqueue_in(&mut tx, &effect("never"), Duration::ZERO)
+        .await
+        .unwrap();
     tx.rollback().await.unwrap();
     assert_eq!(store.job_stats().await.unwrap().pending, 0);
 
     let mut tx = store.begin_write().await.unwrap();
-    enqueue_in(&mut tx, &effect("kept"), 0).await.unwrap();
+    store
+        .enqueue_in(&mut tx, &effect("kept"), Duration::ZERO)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(store.job_stats().await.unwrap().pending, 1);
 }
@@ -131,7 +144,8 @@ async fn concurrent_claimers_never_share_a_job(db: TestDb) {
 store_test!(concurrent_claimers_never_share_a_job);
 
 async fn an_expired_lease_passes_the_job_on_and_the_first_holder_cannot_finish(db: TestDb) {
-    let store = &db.store;
+    let (store, clock) = on_a_simulated_clock(&db);
+    let store = &store;
     store.enqueue(&effect("slow")).await.unwrap();
     let first = store
         .claim("test", "stalled", Duration::from_millis(200))
@@ -146,7 +160,7 @@ async fn an_expired_lease_passes_the_job_on_and_the_first_holder_cannot_finish(d
             .unwrap()
             .is_none()
     );
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    clock.advance(SignedDuration::from_millis(300)).unwrap();
 
     let second = store
         .claim("test", "other", Duration::from_secs(60))
@@ -181,7 +195,8 @@ async fn an_expired_lease_passes_the_job_on_and_the_first_holder_cannot_finish(d
 store_test!(an_expired_lease_passes_the_job_on_and_the_first_holder_cannot_finish);
 
 async fn a_renewed_lease_keeps_the_job(db: TestDb) {
-    let store = &db.store;
+    let (store, clock) = on_a_simulated_clock(&db);
+    let store = &store;
     store.enqueue(&effect("long")).await.unwrap();
     let job = store
         .claim("test", "busy", Duration::from_millis(300))
@@ -189,7 +204,7 @@ async fn a_renewed_lease_keeps_the_job(db: TestDb) {
         .unwrap()
         .unwrap();
     for _ in 0..4 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        clock.advance(SignedDuration::from_millis(150)).unwrap();
         store
             .extend_lease(&job, Duration::from_millis(300))
             .await
@@ -207,7 +222,8 @@ async fn a_renewed_lease_keeps_the_job(db: TestDb) {
 store_test!(a_renewed_lease_keeps_the_job);
 
 async fn failures_retry_with_backoff_then_go_to_the_dead_letters(db: TestDb) {
-    let store = &db.store;
+    let (store, clock) = on_a_simulated_clock(&db);
+    let store = &store;
     let id = store
         .enqueue(&AlwaysFails { permanent: false })
         .await
@@ -221,9 +237,11 @@ async fn failures_retry_with_backoff_then_go_to_the_dead_letters(db: TestDb) {
     assert_eq!((state, attempts), (JobState::Pending, 1));
     assert!(error.unwrap().contains("451"));
 
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    // Not before its backoff has passed.
+    assert_eq!(worker.run_until_idle().await.unwrap(), 0);
+    clock.advance(SignedDuration::from_secs(1)).unwrap();
     worker.run_until_idle().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(20)).await;
+    clock.advance(SignedDuration::from_secs(1)).unwrap();
     worker.run_until_idle().await.unwrap();
     let (state, attempts, _) = store.job_state(id).await.unwrap().unwrap();
     assert_eq!((state, attempts), (JobState::Dead, 3), "MAX_ATTEMPTS is 3");
@@ -299,7 +317,8 @@ async fn unreadable_arguments_are_a_permanent_failure(db: TestDb) {
 store_test!(unreadable_arguments_are_a_permanent_failure);
 
 async fn an_abandoned_last_attempt_goes_to_the_dead_letters(db: TestDb) {
-    let store = &db.store;
+    let (store, clock) = on_a_simulated_clock(&db);
+    let store = &store;
     let id = store
         .enqueue(&AlwaysFails { permanent: false })
         .await
@@ -312,7 +331,7 @@ async fn an_abandoned_last_attempt_goes_to_the_dead_letters(db: TestDb) {
             .await
             .unwrap()
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(80)).await;
+        clock.advance(SignedDuration::from_millis(80)).unwrap();
     }
     assert!(
         store
@@ -379,14 +398,16 @@ async fn a_killed_worker_loses_its_job(engine: Engine) {
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
 
-    // Another worker completes it once the dead worker's lease (1 s) runs out.
+    // Another worker completes it once the dead worker's lease (1 s, on the
+    // system clock it claimed by) has run out: seen from a clock a minute on.
+    let later = Clock::simulated(Timestamp::now() + SignedDuration::from_mins(1));
+    let store = &store.with_clock(later);
     let survivor = worker(store, "survivor", false, Duration::from_secs(30));
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while store.job_state(id).await.unwrap().unwrap().0 != JobState::Done {
-        assert!(Instant::now() < deadline, "the job was never taken over");
-        survivor.run_until_idle().await.unwrap();
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    assert_eq!(survivor.run_until_idle().await.unwrap(), 1);
+    assert_eq!(
+        store.job_state(id).await.unwrap().unwrap().0,
+        JobState::Done
+    );
     let (_, attempts, _) = store.job_state(id).await.unwrap().unwrap();
     assert_eq!(attempts, 2);
     assert_eq!(

@@ -6,13 +6,14 @@
 //! and keeps its gzip and brotli forms once made, so a warm page costs a hash
 //! lookup and a copy.
 
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
+use abide_bible::Library;
+use abide_store::{SiteSettings, Store, StoreError};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -20,16 +21,26 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
-/// Most pages kept; past this the cache starts over (passage pages alone could
-/// otherwise grow it without bound).
-const MAX_PAGES: usize = 20_000;
-/// Largest page kept.
-const MAX_PAGE_BYTES: usize = 2 << 20;
+/// Query parameters that change a page, besides `translation` (which counts
+/// through the translation it chooses): the cache keeps one copy per value.
+/// Every other parameter is ignored, by the pages and by the cache, so
+/// `/?x=1`, `/?x=2`, ... are one page. A handler that reads a new parameter
+/// must add it here.
+const PAGE_PARAMS: &[&str] = &["ref"];
+
+/// Bytes a page costs the cache beyond its body: key, headers, bookkeeping.
+const PAGE_OVERHEAD: u64 = 512;
 
 pub(crate) struct PageCache {
-    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    /// Pages by key, weighed in bytes and evicted past the byte budget.
+    pages: quick_cache::sync::Cache<String, Arc<CachedPage>, PageWeight>,
+    /// Largest page kept (an eighth of the budget): one page never crowds
+    /// out the rest.
+    max_page_bytes: usize,
+    /// The site settings every page shows, read once per change.
+    site: RwLock<Option<Arc<SiteSettings>>>,
     /// What the pages were rendered against: (last change, next publish time).
     basis: RwLock<(i64, Option<i64>)>,
     /// The next publish time, again, readable without a lock on every request
@@ -39,8 +50,20 @@ pub(crate) struct PageCache {
     check_every: Duration,
 }
 
+/// A page's weight: its body, room for its two compressed forms (each made
+/// at most once, never larger than the body in practice), and the overhead.
+#[derive(Clone)]
+struct PageWeight;
+
+impl quick_cache::Weighter<String, Arc<CachedPage>> for PageWeight {
+    fn weight(&self, key: &String, page: &Arc<CachedPage>) -> u64 {
+        (key.len() as u64) + 2 * (page.body.len() as u64) + PAGE_OVERHEAD
+    }
+}
+
 struct CachedPage {
     content_type: HeaderValue,
+    cache_control: HeaderValue,
     body: Bytes,
     etag: HeaderValue,
     last_modified: HeaderValue,
@@ -49,9 +72,14 @@ struct CachedPage {
 }
 
 impl PageCache {
-    pub(crate) fn new(check_every: Duration) -> Self {
+    pub(crate) fn new(check_every: Duration, budget_bytes: u64) -> Self {
+        let budget = budget_bytes.max(1 << 20);
+        // The typical page is around 10 KB.
+        let estimated_pages = usize::try_from(budget / 10_000).unwrap_or(1 << 16).max(64);
         Self {
-            pages: RwLock::new(HashMap::new()),
+            pages: quick_cache::sync::Cache::with_weighter(estimated_pages, budget, PageWeight),
+            max_page_bytes: usize::try_from(budget / 8).unwrap_or(usize::MAX),
+            site: RwLock::new(None),
             basis: RwLock::new((i64::MIN, None)),
             next_publish: AtomicI64::new(i64::MAX),
             last_check: AtomicI64::new(i64::MIN),
@@ -60,31 +88,50 @@ impl PageCache {
     }
 
     fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.pages.read().ok()?.get(key).cloned()
+        self.pages.get(key)
     }
 
     fn put(&self, key: String, page: CachedPage) -> Arc<CachedPage> {
         let page = Arc::new(page);
-        if let Ok(mut pages) = self.pages.write() {
-            if pages.len() >= MAX_PAGES {
-                pages.clear();
-            }
-            pages.insert(key, Arc::clone(&page));
-        }
+        self.pages.insert(key, Arc::clone(&page));
         page
     }
 
     fn clear(&self) {
-        if let Ok(mut pages) = self.pages.write() {
-            pages.clear();
+        self.pages.clear();
+        if let Ok(mut site) = self.site.write() {
+            *site = None;
         }
     }
 
+    /// The bytes the cached pages weigh now.
+    #[cfg(test)]
+    fn weight(&self) -> u64 {
+        self.pages.weight()
+    }
+
+    /// The site settings, from memory; read from the store after a change.
+    pub(crate) async fn site_settings(
+        &self,
+        store: &Store,
+    ) -> Result<Arc<SiteSettings>, StoreError> {
+        if let Some(site) = self.site.read().ok().and_then(|s| s.clone()) {
+            return Ok(site);
+        }
+        let site = Arc::new(store.site_settings().await?);
+        if let Ok(mut slot) = self.site.write() {
+            *slot = Some(Arc::clone(&site));
+        }
+        Ok(site)
+    }
+
     /// Drops every page when what they were rendered against has moved. Asks the
-    /// database at most once per `check_every`; a failed check drops the pages
-    /// too (better slow than stale).
-    async fn revalidate(&self, state: &AppState) {
-        let now = now_ms();
+    /// database at most once per `check_every`. When the check itself fails
+    /// (the database is down or its pool is exhausted), the pages are kept:
+    /// they could not be rendered again anyway, and dropping them would turn
+    /// a busy database into a site that is down.
+    pub(crate) async fn revalidate(&self, state: &AppState) {
+        let now = state.now_ms();
         let every = i64::try_from(self.check_every.as_millis()).unwrap_or(i64::MAX);
         let last = self.last_check.load(Ordering::Relaxed);
         if last != i64::MIN && now.saturating_sub(last) < every {
@@ -113,22 +160,28 @@ impl PageCache {
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %e, "cannot check whether cached pages are current");
-                self.clear();
+                tracing::warn!(error = %e, "cannot check whether cached pages are current; keeping them");
             }
         }
     }
 }
 
 impl CachedPage {
-    fn new(content_type: HeaderValue, body: Bytes) -> Self {
+    fn new(
+        content_type: HeaderValue,
+        cache_control: Option<HeaderValue>,
+        body: Bytes,
+        now_ms: i64,
+    ) -> Self {
         let mut hasher = DefaultHasher::new();
         hasher.write(&body);
         let etag = format!("\"{:016x}\"", hasher.finish());
         Self {
             content_type,
+            // A page's own caching policy (the passage API's max-age) is kept.
+            cache_control: cache_control.unwrap_or(HeaderValue::from_static("public, no-cache")),
             etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
-            last_modified: HeaderValue::from_str(&http_date(now_ms()))
+            last_modified: HeaderValue::from_str(&http_date(now_ms))
                 .unwrap_or(HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT")),
             body,
             gzip: OnceLock::new(),
@@ -174,10 +227,7 @@ impl CachedPage {
             header::VARY,
             HeaderValue::from_static("accept-encoding, cookie"),
         );
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, no-cache"),
-        );
+        h.insert(header::CACHE_CONTROL, self.cache_control.clone());
         h.insert(header::ETAG, self.etag.clone());
         h.insert(header::LAST_MODIFIED, self.last_modified.clone());
         response
@@ -262,20 +312,16 @@ pub(crate) async fn cached_pages(
         return next.run(request).await;
     }
     let cache = state.cache();
-    cache.revalidate(&state).await;
-    let uri = request.uri();
-    let path = uri
-        .path_and_query()
-        .map_or_else(|| uri.path(), |pq| pq.as_str());
-    // Pages quote scripture in the reader's translation: one copy each.
-    let key: std::borrow::Cow<'_, str> = match crate::state::reader_translation(request.headers()) {
-        Some(translation) => format!("{path}#translation={translation}").into(),
-        None => path.into(),
-    };
-    if let Some(page) = cache.get(&key) {
-        return page.respond(&method, request.headers());
+    let key = page_key(state.library(), &request);
+    // Only a page about to be served again needs the freshness check (and its
+    // database query); health checks, files and misses go straight on (a
+    // page rendered now checks through `AppState::site`).
+    if cache.get(&key).is_some() {
+        cache.revalidate(&state).await;
+        if let Some(page) = cache.get(&key) {
+            return page.respond(&method, request.headers());
+        }
     }
-    let key = key.into_owned();
     // What answering needs of the request, kept before it moves on.
     let mut headers = HeaderMap::new();
     for name in [
@@ -306,10 +352,12 @@ pub(crate) async fn cached_pages(
     match body.collect().await {
         Ok(collected) => {
             let bytes = collected.to_bytes();
-            if bytes.len() > MAX_PAGE_BYTES {
+            if bytes.len() > cache.max_page_bytes {
                 return Response::from_parts(parts, Body::from(bytes));
             }
-            let page = cache.put(key, CachedPage::new(content_type, bytes));
+            let cache_control = parts.headers.get(header::CACHE_CONTROL).cloned();
+            let page = CachedPage::new(content_type, cache_control, bytes, state.now_ms());
+            let page = cache.put(key, page);
             page.respond(&method, &headers)
         }
         Err(e) => {
@@ -319,9 +367,89 @@ pub(crate) async fn cached_pages(
     }
 }
 
+/// What a page depends on: its path, the translation it quotes scripture
+/// in (only one that exists: any other choice falls back to the same
+/// default), and the values of [`PAGE_PARAMS`]. Nothing else a client sends
+/// makes a new entry.
+fn page_key(library: &Library, request: &Request) -> String {
+    let uri = request.uri();
+    let query = uri.query().unwrap_or("");
+    let translation = crate::state::translation_for(library, request.headers(), query);
+    let mut key = String::with_capacity(uri.path().len() + 16);
+    key.push_str(uri.path());
+    key.push('\n');
+    key.push_str(translation.id());
+    if !query.is_empty() {
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if PAGE_PARAMS.contains(&name.as_ref()) {
+                key.push('\n');
+                key.push_str(&name);
+                key.push('=');
+                key.push_str(&value);
+            }
+        }
+    }
+    key
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key(uri: &str, cookie: Option<&str>) -> String {
+        let mut request = Request::get(uri);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        page_key(&Library::bundled(), &request.body(Body::empty()).unwrap())
+    }
+
+    #[test]
+    fn only_what_changes_a_page_makes_a_new_entry() {
+        // Query strings that no page reads are one page.
+        assert_eq!(key("/", None), key("/?x=1", None));
+        assert_eq!(key("/?x=1", None), key("/?x=2&utm_source=mail", None));
+        // A translation that does not exist is the default one.
+        assert_eq!(key("/", None), key("/", Some("translation=t123")));
+        assert_eq!(
+            key("/bible/Ps.23", None),
+            key("/bible/Ps.23?translation=nope", None)
+        );
+        // The default named is the default.
+        assert_eq!(key("/", None), key("/", Some("translation=asv")));
+        // Real choices are pages of their own.
+        assert_ne!(key("/", None), key("/", Some("translation=kjv")));
+        assert_ne!(
+            key("/bible/Ps.23", None),
+            key("/bible/Ps.23?translation=kjv", None)
+        );
+        assert_eq!(
+            key("/bible/Ps.23?translation=kjv", None),
+            key("/bible/Ps.23", Some("translation=kjv"))
+        );
+        assert_ne!(key("/bible?ref=Ps+23", None), key("/bible?ref=Ps+24", None));
+    }
+
+    #[test]
+    fn a_flood_of_pages_stays_within_the_budget() {
+        let budget = 2 << 20;
+        let cache = PageCache::new(Duration::from_secs(1), budget);
+        let body = Bytes::from(vec![b'x'; 10_000]);
+        for n in 0..5_000 {
+            let page =
+                CachedPage::new(HeaderValue::from_static("text/html"), None, body.clone(), 0);
+            cache.put(format!("/bible/Ps.{n}\nasv"), page);
+            assert!(
+                cache.weight() <= budget,
+                "{} bytes after {n} pages",
+                cache.weight()
+            );
+        }
+        assert!(
+            cache.weight() > budget / 2,
+            "the cache should still be in use"
+        );
+    }
 
     #[test]
     fn http_dates_are_imf_fixdate() {

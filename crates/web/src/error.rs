@@ -19,6 +19,9 @@ pub enum AppError {
     /// A handler panicked (the panic itself is logged where it happened).
     #[error("a handler panicked")]
     Panic,
+    /// Too much heavy work is waiting already: 503, try again shortly.
+    #[error("busy")]
+    Busy,
 }
 
 /// Marks a response as an error page to be rendered by the theme (see
@@ -34,8 +37,15 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %self, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
         };
         let mut response = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("2"),
+            );
+        }
         response.extensions_mut().insert(ErrorPage);
         response
     }

@@ -3,34 +3,25 @@
 //!
 //! Main items: [`router`] builds the whole application as an axum `Router` from
 //! an [`AppState`] (the store, the [`Theme`], the [`WebConfig`]), so that tests
-//! drive it without a socket; [`serve`] runs it on a listener until shut down.
+//! drive it without a socket; [`serve`] runs it on a listener until shut down,
+//! within the [`Limits`] of connections, time, memory and heavy work.
 //! Handlers are thin: extract, authorise, call the store or the domain, render.
 
 mod cache;
 mod error;
 mod filters;
 mod handlers;
+mod limits;
 mod middleware;
 mod passage;
 mod router;
+mod server;
 mod state;
 mod theme;
 
 pub use error::AppError;
+pub use limits::Limits;
 pub use router::router;
+pub use server::serve;
 pub use state::{AppState, WebConfig};
 pub use theme::{Theme, ThemeError};
-
-use std::future::Future;
-
-/// Serves `state`'s site on `listener` until `shutdown` resolves, then stops
-/// accepting connections and lets requests in flight finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-}

@@ -26,12 +26,17 @@ pub(crate) async fn error_pages(
             "Page not found",
             "There is nothing at this address. It may have moved, or the link may be mistyped.",
         ),
+        StatusCode::SERVICE_UNAVAILABLE => (
+            "Busy just now",
+            "Many people are reading at this moment. Please try again in a few seconds.",
+        ),
         _ => (
             "Something went wrong",
             "The page could not be shown just now. Please try again in a moment.",
         ),
     };
-    let ctx = context! { status => status.as_u16(), heading, message, path => uri.path() };
+    let ctx =
+        context! { status => status.as_u16(), heading, message, path => shown_path(uri.path()) };
     let body = match state.page("error.html", ctx).await {
         Ok(html) => html,
         Err(e) => {
@@ -42,10 +47,23 @@ pub(crate) async fn error_pages(
         }
     };
     let mut themed = (status, body).into_response();
+    let headers = themed.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(retry) = response.headers().get(header::RETRY_AFTER) {
+        headers.insert(header::RETRY_AFTER, retry.clone());
+    }
     themed
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    themed
+}
+
+/// Longest part of a requested path that an error page repeats: a 64 KB
+/// address must not make a 64 KB page.
+const SHOWN_PATH_CHARS: usize = 120;
+
+fn shown_path(path: &str) -> String {
+    match path.char_indices().nth(SHOWN_PATH_CHARS) {
+        Some((cut, _)) => format!("{}…", &path[..cut]),
+        None => path.to_owned(),
+    }
 }
 
 /// Headers every response carries: no sniffing, no framing, a strict content

@@ -2,7 +2,7 @@
 //! rendered as HTML (verse numbers, paragraphs, headings, psalm titles, poetry
 //! lines, words of Jesus, footnotes), with its attribution.
 
-use abide_bible::{Library, LookupError, Passage, Run, Translation, TranslationInfo};
+use abide_bible::{LookupError, Passage, Run, Translation, TranslationInfo};
 use abide_scripture::Range;
 use serde::Serialize;
 
@@ -49,13 +49,6 @@ impl TranslationView {
             statement: info.statement.clone(),
         }
     }
-}
-
-/// The translation with id `wanted`, or the library's default.
-pub(crate) fn choose<'l>(library: &'l Library, wanted: Option<&str>) -> &'l Translation {
-    wanted
-        .and_then(|id| library.get(id))
-        .unwrap_or_else(|| library.default_translation())
 }
 
 /// Looks `ranges` up in `translation` and renders them.
@@ -166,6 +159,7 @@ fn render(passage: &Passage, info: &TranslationInfo) -> PassageView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use abide_bible::Library;
 
     #[test]
     fn a_bundled_passage_renders_with_numbers_and_attribution() {

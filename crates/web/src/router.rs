@@ -13,7 +13,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::error::AppError;
-use crate::handlers::{assets, entries, feeds, health, home, journeys, passages, tags};
+use crate::handlers::{
+    assets, authors, entries, feeds, health, home, journeys, passages, preferences, tags,
+};
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::state::AppState;
 
@@ -29,7 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route("/journeys/{journey}/{entry}", get(entries::show))
         .route("/tags", get(tags::index))
         .route("/tags/{tag}", get(tags::show))
-        .route("/authors/{author}", get(tags::author))
+        .route("/authors/{author}", get(authors::show))
         .route("/feed.xml", get(feeds::rss))
         .route("/atom.xml", get(feeds::atom))
         .route("/feed.json", get(feeds::json_feed))
@@ -40,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/passages/{osis}", get(passages::api))
         .layer(axum::middleware::map_response(crate::cache::mark_cacheable));
     let routes = pages
-        .route("/preferences", axum::routing::post(passages::remember))
+        .route("/preferences", axum::routing::post(preferences::remember))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{*path}", get(assets::show))
@@ -71,6 +73,13 @@ pub fn router(state: AppState) -> Router {
         app = app.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
+        ));
+    }
+    if config.is_https() {
+        // Served over TLS (by Abide's proxy): browsers should never try plain HTTP.
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
         ));
     }
     app.layer(TraceLayer::new_for_http()).with_state(state)

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use abide_bible::Library;
+use abide_bible::{Library, Translation};
 use abide_store::Store;
 use axum::response::Html;
 use minijinja::value::Serde;
@@ -9,6 +9,7 @@ use minijinja::{Value, context};
 
 use crate::cache::PageCache;
 use crate::error::AppError;
+use crate::limits::{Heavy, Limits};
 use crate::theme::Theme;
 
 /// What the HTTP layer needs from the configuration.
@@ -24,6 +25,16 @@ pub struct WebConfig {
     /// How often the page cache asks the database whether content or settings
     /// changed (another node may have imported). Zero: on every request.
     pub cache_check_every: Duration,
+    /// What one client can make the server spend.
+    pub limits: Limits,
+}
+
+impl WebConfig {
+    /// Whether the site is served over HTTPS (its base URL says so): cookies
+    /// are then `Secure` and pages carry HSTS.
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
 }
 
 impl Default for WebConfig {
@@ -33,6 +44,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             max_body_bytes: 1 << 20,
             cache_check_every: Duration::from_secs(1),
+            limits: Limits::default(),
         }
     }
 }
@@ -49,6 +61,7 @@ struct Inner {
     theme: Theme,
     config: WebConfig,
     cache: PageCache,
+    heavy: Heavy,
 }
 
 impl AppState {
@@ -59,7 +72,8 @@ impl AppState {
                 store,
                 library,
                 theme,
-                cache: PageCache::new(config.cache_check_every),
+                cache: PageCache::new(config.cache_check_every, config.limits.page_cache_bytes),
+                heavy: Heavy::new(&config.limits),
                 config,
             }),
         }
@@ -84,9 +98,38 @@ impl AppState {
         &self.inner.cache
     }
 
+    /// The gate of CPU-heavy work.
+    pub(crate) fn heavy(&self) -> &Heavy {
+        &self.inner.heavy
+    }
+
+    /// The translation a request reads scripture in (see [`translation_for`]).
+    pub(crate) fn translation_for(
+        &self,
+        headers: &axum::http::HeaderMap,
+        query: &str,
+    ) -> &Translation {
+        translation_for(self.library(), headers, query)
+    }
+
+    /// The current instant in stored form, from the store's clock: what
+    /// "published" is measured against.
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.store().now_ms()
+    }
+
     /// The web configuration.
     pub fn config(&self) -> &WebConfig {
         &self.inner.config
+    }
+
+    /// The site settings, kept in memory until they change. Every render
+    /// asks for them, so this is also where a page about to be rendered
+    /// notices that content or settings changed (at most one query a
+    /// `cache_check_every`).
+    pub(crate) async fn site(&self) -> Result<Arc<abide_store::SiteSettings>, AppError> {
+        self.cache().revalidate(self).await;
+        Ok(self.cache().site_settings(self.store()).await?)
     }
 
     /// Renders a page of the theme: `ctx` plus what every page gets (`site`,
@@ -97,11 +140,11 @@ impl AppState {
 
     /// Renders any template of the theme (pages, feeds) with the common context.
     pub(crate) async fn render(&self, template: &str, ctx: Value) -> Result<String, AppError> {
-        let site = self.store().site_settings().await?;
+        let site = self.site().await?;
         let ctx = context! {
-            site => Serde(site),
+            site => Serde(&*site),
             translations => Serde(self.library().list().iter().map(|t| crate::passage::TranslationView::of(t)).collect::<Vec<_>>()),
-            year => jiff::ZonedDateTime::now().year(),
+            year => self.store().clock().now().in_tz(&site.time_zone).map_or(1970, |now| now.year()),
             base_url => self.config().base_url.as_str(),
             ..ctx
         };
@@ -109,13 +152,24 @@ impl AppState {
     }
 }
 
-/// The current instant in milliseconds: what "published" is measured against.
-pub(crate) fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
+/// The translation a request reads scripture in: `?translation=` when it
+/// names one, else the reader's cookie when it names one, else the default.
+/// Pages and the page cache both ask this, so they agree.
+pub(crate) fn translation_for<'l>(
+    library: &'l Library,
+    headers: &axum::http::HeaderMap,
+    query: &str,
+) -> &'l Translation {
+    let asked = form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "translation")
+        .and_then(|(_, id)| library.get(&id));
+    asked
+        .or_else(|| reader_translation(headers).and_then(|id| library.get(&id)))
+        .unwrap_or_else(|| library.default_translation())
 }
 
 /// The reader's chosen translation, from the `translation` cookie.
-pub(crate) fn reader_translation(headers: &axum::http::HeaderMap) -> Option<String> {
+fn reader_translation(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)
         .iter()

@@ -2,6 +2,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use abide_content::{LoadOptions, load_journey};
+use abide_store::Clock;
 use abide_testkit::{TestDb, store_test};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -74,19 +75,25 @@ async fn an_import_refreshes_the_pages(db: TestDb) {
 store_test!(an_import_refreshes_the_pages);
 
 async fn a_scheduled_entry_appears_on_time_even_between_checks(db: TestDb) {
+    let start: jiff::Timestamp = "2027-01-04T05:00:00Z".parse().unwrap();
+    let clock = Clock::simulated(start);
+    let store = db.store.with_clock(clock.clone());
     let mut journey = fixture();
-    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_millis(1500);
+    let at = start + jiff::SignedDuration::from_mins(60);
     for e in &mut journey.entries {
         if e.slug == "hannahs-prayer" {
-            e.publish_at = soon;
+            e.publish_at = at;
         }
     }
-    db.store.import_journeys(&[journey]).await.unwrap();
+    store.import_journeys(&[journey]).await.unwrap();
     // Checks the database only once an hour: the schedule alone must refresh.
-    let state = state_with(&db.store, Duration::from_secs(3600));
+    let state = state_with(&store, Duration::from_secs(3600));
     let page = text(get(&state, "/journeys/learning-to-wait").await).await;
     assert!(!page.contains("Hannah"), "not yet");
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    clock.advance(jiff::SignedDuration::from_mins(59)).unwrap();
+    let page = text(get(&state, "/journeys/learning-to-wait").await).await;
+    assert!(!page.contains("Hannah"), "a minute early");
+    clock.advance(jiff::SignedDuration::from_mins(1)).unwrap();
     let page = text(get(&state, "/journeys/learning-to-wait").await).await;
     assert!(page.contains("Hannah"), "published on time:\n{page}");
 }

@@ -99,6 +99,7 @@ async fn the_translation_can_be_chosen_and_remembered(db: TestDb) {
     assert_eq!(send(&state, foreign).await.status(), StatusCode::FORBIDDEN);
     let offsite = Request::post("/preferences")
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "http://abide.test")
         .body(Body::from("translation=kjv&back=%2F%2Fevil.example"))
         .unwrap();
     assert_eq!(
@@ -204,6 +205,7 @@ async fn hostile_input_never_reaches_a_header(db: TestDb) {
     ] {
         let form = Request::post("/preferences")
             .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", "http://abide.test")
             .body(Body::from(format!("translation=kjv&back={back}")))
             .unwrap();
         let response = send(&state, form).await;

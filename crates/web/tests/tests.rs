@@ -7,6 +7,9 @@
 
 mod cache;
 mod content;
+mod limits;
 mod pages;
 mod passages;
+mod rendered;
+mod server;
 mod util;

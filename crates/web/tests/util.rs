@@ -27,6 +27,7 @@ pub(crate) fn state_with(store: &Store, cache_check_every: Duration) -> AppState
         request_timeout: Duration::from_secs(5),
         max_body_bytes: 1024,
         cache_check_every,
+        ..WebConfig::default()
     };
     AppState::new(store.clone(), library(), Theme::load(None).unwrap(), config)
 }

@@ -5,7 +5,6 @@ use sqlx::{AnyConnection, Row};
 
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::time::now_ms;
 
 /// What an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -41,7 +40,7 @@ impl Store {
     pub async fn import_journeys(&self, journeys: &[Journey]) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut report = ImportReport::default();
-        let now = now_ms();
+        let now = self.now_ms();
         for journey in journeys {
             import_journey(&mut tx, journey, now, &mut report).await?;
         }

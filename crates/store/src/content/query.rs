@@ -484,31 +484,61 @@ impl Store {
         Ok(Some((author_view(&row)?, cards(&rows)?)))
     }
 
-    /// Published entries of listed journeys that cite any verse in the closed
-    /// range `start..=end` of verse keys: key-passage citations first, then by
-    /// date. Each entry appears once, with its strongest citation.
+    /// The published entries citing any verse of `start..=end` (verse
+    /// keys), each once, key-passage citations first.
     pub async fn entries_citing(
         &self,
         start: u32,
         end: u32,
         now: i64,
     ) -> Result<Vec<CitingEntry>, StoreError> {
+        self.entries_citing_any(&[(start, end)], now, usize::MAX)
+            .await
+    }
+
+    /// Published entries of listed journeys that cite any verse of any of
+    /// `ranges` (closed intervals of verse keys): key-passage citations first,
+    /// then by date, each entry once with its strongest citation, at most
+    /// `limit` of them. The overlap test of the citation index, in one query
+    /// however many ranges a passage has.
+    pub async fn entries_citing_any(
+        &self,
+        ranges: &[(u32, u32)],
+        now: i64,
+        limit: usize,
+    ) -> Result<Vec<CitingEntry>, StoreError> {
+        if ranges.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let overlaps: Vec<String> = (0..ranges.len())
+            .map(|i| {
+                format!(
+                    "(c.start_key <= ${} AND c.end_key >= ${})",
+                    2 * i + 3,
+                    2 * i + 2
+                )
+            })
+            .collect();
+        // An entry may cite the passage many times: read enough rows to
+        // find `limit` entries in all but pathological cases.
+        let rows_limit = i64::try_from(limit.saturating_mul(4)).unwrap_or(i64::MAX);
         let sql = format!(
-            "SELECT {CARD_CITE} WHERE c.start_key <= $2 AND c.end_key >= $1 AND e.publish_at <= $3 \
+            "SELECT {CARD_CITE} WHERE ({overlaps}) AND e.publish_at <= $1 \
              AND j.visibility <> 'unlisted' \
-             ORDER BY CASE c.kind WHEN 'key' THEN 0 ELSE 1 END, e.publish_at DESC, e.id DESC",
+             ORDER BY CASE c.kind WHEN 'key' THEN 0 ELSE 1 END, e.publish_at DESC, e.id DESC \
+             LIMIT {rows_limit}",
+            overlaps = overlaps.join(" OR "),
             CARD_CITE = CARD.replace(
                 "FROM entries e JOIN journeys j ON j.id = e.journey_id",
                 ", c.kind AS citation_kind, c.osis AS cited FROM citations c \
                  JOIN entries e ON e.id = c.entry_id JOIN journeys j ON j.id = e.journey_id"
             )
         );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(i64::from(start))
-            .bind(i64::from(end))
-            .bind(now)
-            .fetch_all(self.pool())
-            .await?;
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+        for &(start, end) in ranges {
+            query = query.bind(i64::from(start)).bind(i64::from(end));
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for row in &rows {
@@ -519,6 +549,9 @@ impl Store {
                     kind: row.try_get("citation_kind")?,
                     osis: row.try_get("cited")?,
                 });
+                if out.len() == limit {
+                    break;
+                }
             }
         }
         Ok(out)

@@ -1,20 +1,21 @@
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Html;
 use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::passage::{choose, view};
-use crate::state::{AppState, now_ms, reader_translation};
+use crate::passage::view;
+use crate::state::AppState;
 
 /// `GET /journeys/{journey}/{entry}`: one day, introduction or recap.
 pub(crate) async fn show(
     State(state): State<AppState>,
     Path((journey, slug)): Path<(String, String)>,
+    uri: Uri,
     headers: HeaderMap,
 ) -> Result<Html<String>, AppError> {
-    let now = now_ms();
+    let now = state.now_ms();
     let store = state.store();
     let entry = store
         .entry(&journey, &slug, now)
@@ -27,7 +28,7 @@ pub(crate) async fn show(
     let (prev, next) = store.neighbours(&entry.card, now).await?;
     let key = entry.card.key_osis.as_deref().and_then(|osis| {
         let ranges = abide_scripture::parse_osis(osis).ok()?;
-        let translation = choose(state.library(), reader_translation(&headers).as_deref());
+        let translation = state.translation_for(&headers, uri.query().unwrap_or(""));
         view(translation, &ranges).ok()
     });
     // No accounts yet: members-only text is not shown to anyone.

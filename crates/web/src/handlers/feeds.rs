@@ -7,7 +7,7 @@ use minijinja::value::Serde;
 use serde_json::json;
 
 use crate::error::AppError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 const FEED_LENGTH: i64 = 30;
 
@@ -21,7 +21,10 @@ fn with_type(body: String, content_type: &'static str) -> Response {
 
 /// `GET /feed.xml`: RSS 2.0 of the latest entries.
 pub(crate) async fn rss(State(state): State<AppState>) -> Result<Response, AppError> {
-    let entries = state.store().latest_entries(now_ms(), FEED_LENGTH).await?;
+    let entries = state
+        .store()
+        .latest_entries(state.now_ms(), FEED_LENGTH)
+        .await?;
     let xml = state
         .render(
             "rss.xml",
@@ -33,7 +36,10 @@ pub(crate) async fn rss(State(state): State<AppState>) -> Result<Response, AppEr
 
 /// `GET /atom.xml`: Atom of the latest entries.
 pub(crate) async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
-    let entries = state.store().latest_entries(now_ms(), FEED_LENGTH).await?;
+    let entries = state
+        .store()
+        .latest_entries(state.now_ms(), FEED_LENGTH)
+        .await?;
     let updated = entries
         .iter()
         .map(|e| e.updated_at.max(e.publish_at))
@@ -50,8 +56,11 @@ pub(crate) async fn atom(State(state): State<AppState>) -> Result<Response, AppE
 
 /// `GET /feed.json`: JSON Feed 1.1 of the latest entries.
 pub(crate) async fn json_feed(State(state): State<AppState>) -> Result<Response, AppError> {
-    let entries = state.store().latest_entries(now_ms(), FEED_LENGTH).await?;
-    let site = state.store().site_settings().await?;
+    let entries = state
+        .store()
+        .latest_entries(state.now_ms(), FEED_LENGTH)
+        .await?;
+    let site = state.site().await?;
     let base = &state.config().base_url;
     let items: Vec<_> = entries
         .iter()
@@ -88,7 +97,7 @@ pub(crate) async fn json_feed(State(state): State<AppState>) -> Result<Response,
 
 /// `GET /sitemap.xml`.
 pub(crate) async fn sitemap(State(state): State<AppState>) -> Result<Response, AppError> {
-    let items = state.store().sitemap(now_ms()).await?;
+    let items = state.store().sitemap(state.now_ms()).await?;
     let xml = state
         .render(
             "sitemap.xml",

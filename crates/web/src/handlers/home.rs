@@ -4,11 +4,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 /// `GET /`: today's reading, the current journey, the latest entries.
 pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let now = now_ms();
+    let now = state.now_ms();
     let store = state.store();
     let today = store.todays_entry(now).await?;
     let journey = match &today {

@@ -4,11 +4,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 /// `GET /journeys`: every listed journey.
 pub(crate) async fn index(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let journeys = state.store().journeys(now_ms()).await?;
+    let journeys = state.store().journeys(state.now_ms()).await?;
     state
         .page(
             "journeys.html",
@@ -22,7 +22,7 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let now = now_ms();
+    let now = state.now_ms();
     let journey = state
         .store()
         .journey(&slug, now)

@@ -4,11 +4,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 
 use crate::error::AppError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 
 /// `GET /tags`: every tag in use.
 pub(crate) async fn index(State(state): State<AppState>) -> Result<Html<String>, AppError> {
-    let tags = state.store().tags(now_ms()).await?;
+    let tags = state.store().tags(state.now_ms()).await?;
     let tags: Vec<_> = tags
         .into_iter()
         .map(|(tag, count)| context! { slug => tag.slug, name => tag.name, count })
@@ -25,8 +25,10 @@ pub(crate) async fn show(
 ) -> Result<Html<String>, AppError> {
     let (tag, entries) = state
         .store()
-        .tag(&slug, now_ms())
+        .tag(&slug, state.now_ms())
         .await?
+        // A tag whose entries are not yet published (or unlisted) has no page.
+        .filter(|(_, entries)| !entries.is_empty())
         .ok_or(AppError::NotFound)?;
     state
         .page(
@@ -34,28 +36,6 @@ pub(crate) async fn show(
             context! {
                 path => format!("/tags/{}", tag.slug),
                 tag => Serde(tag),
-                entries => Serde(entries),
-            },
-        )
-        .await
-}
-
-/// `GET /authors/{author}`: an author and their entries.
-pub(crate) async fn author(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let (author, entries) = state
-        .store()
-        .author(&slug, now_ms())
-        .await?
-        .ok_or(AppError::NotFound)?;
-    state
-        .page(
-            "author.html",
-            context! {
-                path => format!("/authors/{}", author.slug),
-                author => Serde(author),
                 entries => Serde(entries),
             },
         )

@@ -4,12 +4,14 @@
 //! import), or the moment the next scheduled entry appears. Each page carries a
 //! strong ETag and a Last-Modified date, answers conditional requests with 304,
 //! and keeps its gzip and brotli forms once made, so a warm page costs a hash
-//! lookup and a copy.
+//! lookup and a copy. Concurrent misses of one page wait for a single render,
+//! and large pages are compressed on the heavy-work threads.
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use abide_bible::Library;
@@ -21,6 +23,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
+use crate::limits::Heavy;
 use crate::state::AppState;
 
 /// Query parameters that change a page, besides `translation` (which counts
@@ -32,6 +35,14 @@ const PAGE_PARAMS: &[&str] = &["ref"];
 
 /// Bytes a page costs the cache beyond its body: key, headers, bookkeeping.
 const PAGE_OVERHEAD: u64 = 512;
+
+/// The longest a request waits for another request's render of the same page
+/// before rendering it itself.
+const FLIGHT_WAIT: Duration = Duration::from_secs(20);
+
+/// Bodies up to this size are compressed where they are served (well under a
+/// millisecond); larger ones on the heavy-work threads.
+const INLINE_COMPRESS_BYTES: usize = 16 * 1024;
 
 pub(crate) struct PageCache {
     /// Pages by key, weighed in bytes and evicted past the byte budget.
@@ -48,6 +59,36 @@ pub(crate) struct PageCache {
     next_publish: AtomicI64,
     last_check: AtomicI64,
     check_every: Duration,
+    /// Renders under way, by key: a request that misses while its page is
+    /// being rendered waits for that render instead of starting another, so
+    /// a burst on one uncached page costs one render. Holds one entry per
+    /// distinct page being rendered, so no more than the requests in flight.
+    inflight: Mutex<HashMap<String, tokio::sync::watch::Receiver<()>>>,
+}
+
+/// A request's part in rendering a page nobody has cached.
+enum Flight<'c> {
+    /// This request renders it; the others wait until the guard drops.
+    Lead(FlightGuard<'c>),
+    /// Another request is rendering it: wait for that one to finish.
+    Wait(tokio::sync::watch::Receiver<()>),
+}
+
+/// Ends a render's flight when dropped (finished, failed, panicked or
+/// cancelled alike): the entry leaves the map, then the sender drops and
+/// wakes every waiter.
+struct FlightGuard<'c> {
+    cache: &'c PageCache,
+    key: String,
+    _done: tokio::sync::watch::Sender<()>,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut inflight) = self.cache.inflight.lock() {
+            inflight.remove(&self.key);
+        }
+    }
 }
 
 /// A page's weight: its body, room for its two compressed forms (each made
@@ -84,7 +125,31 @@ impl PageCache {
             next_publish: AtomicI64::new(i64::MAX),
             last_check: AtomicI64::new(i64::MIN),
             check_every,
+            inflight: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Joins the render of `key` under way, or leads a new one.
+    fn flight(&self, key: &str) -> Flight<'_> {
+        let Ok(mut inflight) = self.inflight.lock() else {
+            // A poisoned map: every request renders on its own, as without it.
+            let (done, _) = tokio::sync::watch::channel(());
+            return Flight::Lead(FlightGuard {
+                cache: self,
+                key: String::new(),
+                _done: done,
+            });
+        };
+        if let Some(done) = inflight.get(key) {
+            return Flight::Wait(done.clone());
+        }
+        let (done, waiting) = tokio::sync::watch::channel(());
+        inflight.insert(key.to_owned(), waiting);
+        Flight::Lead(FlightGuard {
+            cache: self,
+            key: key.to_owned(),
+            _done: done,
+        })
     }
 
     fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
@@ -205,11 +270,16 @@ impl CachedPage {
             .is_some_and(|since| since == self.last_modified)
     }
 
-    fn respond(&self, method: &Method, headers: &HeaderMap) -> Response {
+    async fn respond(
+        self: &Arc<Self>,
+        heavy: &Heavy,
+        method: &Method,
+        headers: &HeaderMap,
+    ) -> Response {
         let mut response = if self.not_modified(headers) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
-            let (encoding, body) = self.encoded(headers);
+            let (encoding, body) = self.encoded(heavy, headers).await;
             let mut response = if *method == Method::HEAD {
                 Response::new(Body::empty())
             } else {
@@ -233,8 +303,61 @@ impl CachedPage {
         response
     }
 
-    /// The body in the best encoding the client accepts, made once.
-    fn encoded(&self, headers: &HeaderMap) -> (Option<&'static str>, Bytes) {
+    /// The body in the best encoding the client accepts, made once: small
+    /// bodies here, large ones on the heavy-work threads (and sent as they
+    /// are when those are all busy).
+    async fn encoded(
+        self: &Arc<Self>,
+        heavy: &Heavy,
+        headers: &HeaderMap,
+    ) -> (Option<&'static str>, Bytes) {
+        let Some(coding) = Coding::chosen(headers, self.body.len()) else {
+            return (None, self.body.clone());
+        };
+        if let Some(body) = self.compressed(coding).get() {
+            return (Some(coding.name()), body.clone());
+        }
+        if self.body.len() <= INLINE_COMPRESS_BYTES {
+            return (Some(coding.name()), self.compress(coding));
+        }
+        let page = Arc::clone(self);
+        match heavy.run(move || page.compress(coding)).await {
+            Ok(body) => (Some(coding.name()), body),
+            Err(_) => (None, self.body.clone()),
+        }
+    }
+
+    fn compressed(&self, coding: Coding) -> &OnceLock<Bytes> {
+        match coding {
+            Coding::Brotli => &self.brotli,
+            Coding::Gzip => &self.gzip,
+        }
+    }
+
+    fn compress(&self, coding: Coding) -> Bytes {
+        self.compressed(coding)
+            .get_or_init(|| match coding {
+                Coding::Brotli => compress_brotli(&self.body),
+                Coding::Gzip => compress_gzip(&self.body),
+            })
+            .clone()
+    }
+}
+
+/// A content coding the cache makes.
+#[derive(Debug, Clone, Copy)]
+enum Coding {
+    Brotli,
+    Gzip,
+}
+
+impl Coding {
+    /// The coding to send a body of `len` bytes in, from the client's
+    /// Accept-Encoding: brotli first, then gzip; none for tiny bodies.
+    fn chosen(headers: &HeaderMap, len: usize) -> Option<Self> {
+        if len < 256 {
+            return None;
+        }
         let accepts = headers
             .get(header::ACCEPT_ENCODING)
             .and_then(|v| v.to_str().ok())
@@ -248,18 +371,20 @@ impl CachedPage {
                 coding.eq_ignore_ascii_case(name) && !refused
             })
         };
-        if self.body.len() < 256 {
-            return (None, self.body.clone());
-        }
         if accepts("br") {
-            let body = self.brotli.get_or_init(|| compress_brotli(&self.body));
-            return (Some("br"), body.clone());
+            Some(Self::Brotli)
+        } else if accepts("gzip") {
+            Some(Self::Gzip)
+        } else {
+            None
         }
-        if accepts("gzip") {
-            let body = self.gzip.get_or_init(|| compress_gzip(&self.body));
-            return (Some("gzip"), body.clone());
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Brotli => "br",
+            Self::Gzip => "gzip",
         }
-        (None, self.body.clone())
     }
 }
 
@@ -319,9 +444,26 @@ pub(crate) async fn cached_pages(
     if cache.get(&key).is_some() {
         cache.revalidate(&state).await;
         if let Some(page) = cache.get(&key) {
-            return page.respond(&method, request.headers());
+            return page
+                .respond(state.heavy(), &method, request.headers())
+                .await;
         }
     }
+    let flight = match cache.flight(&key) {
+        Flight::Lead(guard) => Some(guard),
+        Flight::Wait(mut done) => {
+            // Resolves when the render under way ends, however it ends.
+            let _ = tokio::time::timeout(FLIGHT_WAIT, done.changed()).await;
+            if let Some(page) = cache.get(&key) {
+                return page
+                    .respond(state.heavy(), &method, request.headers())
+                    .await;
+            }
+            // That render was not kept (an error, a page too large): render
+            // this one as before.
+            None
+        }
+    };
     // What answering needs of the request, kept before it moves on.
     let mut headers = HeaderMap::new();
     for name in [
@@ -358,7 +500,8 @@ pub(crate) async fn cached_pages(
             let cache_control = parts.headers.get(header::CACHE_CONTROL).cloned();
             let page = CachedPage::new(content_type, cache_control, bytes, state.now_ms());
             let page = cache.put(key, page);
-            page.respond(&method, &headers)
+            drop(flight); // the waiters may serve it now
+            page.respond(state.heavy(), &method, &headers).await
         }
         Err(e) => {
             tracing::error!(error = %e, "could not read a rendered page");

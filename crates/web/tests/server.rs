@@ -24,6 +24,17 @@ async fn start_warm(
     limits: Limits,
     pages: &[&str],
 ) -> ((std::net::SocketAddr, TestDb), Vec<usize>) {
+    let (server, sizes) = start_running(limits, pages).await;
+    // From here on, time passes only when every task waits.
+    tokio::time::pause();
+    (server, sizes)
+}
+
+/// Like [`start_warm`], with the clock left running.
+async fn start_running(
+    limits: Limits,
+    pages: &[&str],
+) -> ((std::net::SocketAddr, TestDb), Vec<usize>) {
     let db = TestDb::new(Engine::Sqlite).await;
     let config = WebConfig {
         base_url: "http://abide.test".into(),
@@ -52,8 +63,6 @@ async fn start_warm(
         assert!(answer.starts_with("HTTP/1.1 200"), "{page}: {answer}");
         sizes.push(answer.len());
     }
-    // From here on, time passes only when every task waits.
-    tokio::time::pause();
     ((addr, db), sizes)
 }
 
@@ -161,6 +170,41 @@ async fn the_whole_server_has_a_cap_too() {
         .unwrap();
     let answer = read_to_close(&mut next).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_on_one_uncached_page_costs_one_render() {
+    // One heavy render at a time and none waiting: were each request to
+    // render the page itself, all but one or two would be refused with 503.
+    let limits = Limits {
+        heavy_tasks: 1,
+        heavy_queue: 1,
+        ..Limits::default()
+    };
+    let ((addr, _db), _) = start_running(limits, &[]).await;
+    // Over the inline limit: rendered on the heavy-work threads.
+    let page = "/bible/Gen.1-Gen.10";
+    let mut burst = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        burst.spawn(async move {
+            let mut stream = TcpStream::connect(addr).await.unwrap();
+            let request =
+                format!("GET {page} HTTP/1.1\r\nHost: abide.test\r\nConnection: close\r\n\r\n");
+            stream.write_all(request.as_bytes()).await.unwrap();
+            read_to_close(&mut stream).await
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(answer) = burst.join_next().await {
+        let answer = answer.unwrap();
+        statuses.push(answer.get(..12).unwrap_or(&answer).to_owned());
+        assert!(
+            answer.contains("In the beginning"),
+            "{}",
+            &answer[..answer.len().min(300)]
+        );
+    }
+    assert!(statuses.iter().all(|s| s == "HTTP/1.1 200"), "{statuses:?}");
 }
 
 #[tokio::test]

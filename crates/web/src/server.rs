@@ -92,8 +92,11 @@ pub async fn serve(
             // until it sends its first byte: an idle flood costs a socket and
             // a small task each, and is closed after the header timeout. The
             // HTTP connection is boxed so that the waiting task stays small.
-            match tokio::time::timeout(limits.header_read_timeout, stream.readable()).await {
-                Ok(Ok(())) => {}
+            // (`readable()` may wake without data; a peek at one byte waits
+            // for the byte itself, and sees a client that left.)
+            let mut first = [0u8; 1];
+            match tokio::time::timeout(limits.header_read_timeout, stream.peek(&mut first)).await {
+                Ok(Ok(n)) if n > 0 => {}
                 _ => return,
             }
             let served = Box::pin(async move {

@@ -12,12 +12,14 @@
 //! This crate knows nothing of HTTP, databases or mail.
 
 mod error;
+mod fingerprint;
 mod load;
 mod markdown;
 mod model;
 mod slug;
 
 pub use error::{ContentError, ContentErrors};
+pub use fingerprint::Fingerprint;
 pub use load::{LoadOptions, load_journey};
 pub use markdown::{FoundCitation, Rendered, plain_text, render_markdown, render_markdown_after};
 pub use model::{

@@ -1,3 +1,4 @@
+use abide_content::Fingerprint;
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::db::{Backend, Store};
@@ -71,28 +72,17 @@ impl Migration {
 
     /// A fingerprint of the SQL, to notice a migration edited after it ran.
     fn checksum(&self) -> String {
-        format!("{:016x}", fnv1a(FNV_OFFSET, self.sql))
+        Fingerprint::of(self.sql.as_bytes()).hex()
     }
 }
 
 /// A fingerprint of the whole schema (every migration's SQL), e.g. to name a
 /// template database built from it.
 pub fn schema_fingerprint() -> String {
-    let hash = MIGRATIONS
+    MIGRATIONS
         .iter()
-        .fold(FNV_OFFSET, |hash, m| fnv1a(hash, m.sql));
-    format!("{hash:016x}")
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// FNV-1a: stable across builds and platforms, which is all a fingerprint needs.
-fn fnv1a(mut hash: u64, text: &str) -> u64 {
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+        .fold(Fingerprint::new(), |hash, m| hash.with(m.sql.as_bytes()))
+        .hex()
 }
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS abide_migrations (

@@ -8,7 +8,6 @@
 //! and large pages are compressed on the heavy-work threads.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
@@ -238,9 +237,7 @@ impl CachedPage {
         body: Bytes,
         now_ms: i64,
     ) -> Self {
-        let mut hasher = DefaultHasher::new();
-        hasher.write(&body);
-        let etag = format!("\"{:016x}\"", hasher.finish());
+        let etag = format!("\"{}\"", abide_content::Fingerprint::of(&body).hex());
         Self {
             content_type,
             // A page's own caching policy (the passage API's max-age) is kept.

@@ -1,5 +1,4 @@
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -113,11 +112,9 @@ impl Assets {
 }
 
 fn asset(name: &str, bytes: Vec<u8>) -> Asset {
-    let mut hasher = DefaultHasher::new();
-    hasher.write(&bytes);
     Asset {
         content_type: content_type(name),
-        hash: format!("{:010x}", hasher.finish() & 0xff_ffff_ffff),
+        hash: abide_content::Fingerprint::of(&bytes).short_hex(),
         bytes,
     }
 }

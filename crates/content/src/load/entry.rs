@@ -1,7 +1,6 @@
 //! One entry file: its front matter checked, its key passage parsed, its
 //! sections rendered with their citations.
 
-use std::hash::{DefaultHasher, Hasher};
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -14,6 +13,7 @@ use super::journey::JourneyToml;
 use super::schedule::to_timestamp;
 use super::sections::{inline_html, items, practice, split_sections};
 use super::{LoadOptions, Problems};
+use crate::fingerprint::Fingerprint;
 use crate::markdown::{plain_text, render_markdown_after};
 use crate::model::{CitationKind, Entry, EntryCitation, EntryKind, Practice, Tag};
 use crate::slug::{is_slug, slugify};
@@ -316,8 +316,6 @@ pub(super) fn load_entry(
         None if fm.members_only => String::new(),
         None => summarize(&plain_text(reflection)),
     };
-    let mut hasher = DefaultHasher::new();
-    hasher.write(text.as_bytes());
     Some(Entry {
         slug,
         week: fm.week,
@@ -337,7 +335,7 @@ pub(super) fn load_entry(
         members_only: fm.members_only,
         citations,
         source_path: shown.to_string_lossy().into_owned(),
-        source_hash: format!("{:016x}", hasher.finish()),
+        source_hash: Fingerprint::of(text.as_bytes()).hex(),
         word_count: words,
     })
 }

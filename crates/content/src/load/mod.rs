@@ -15,13 +15,13 @@ mod schedule;
 mod sections;
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::error::{ContentError, ContentErrors};
+use crate::fingerprint::Fingerprint;
 use crate::model::{EntryKind, Journey, Tag};
 use entry::load_entry;
 use front_matter::{entry_front, find_key_line};
@@ -70,13 +70,15 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
             return Err(ContentErrors(problems.0));
         }
     };
-    let mut hasher = DefaultHasher::new();
-    hasher.write(journey_text.as_bytes());
+    // What the journey was loaded from: journey.toml, the cover, and each
+    // entry file's path and text, as fields so that no two differ alike.
+    let mut hasher = Fingerprint::new();
+    hasher.field(journey_text.as_bytes());
     let Some(journey) = read_journey(dir, &journey_text, &mut problems) else {
         return Err(ContentErrors(problems.0));
     };
     if let Some(image) = &journey.cover_file {
-        hasher.write(&image.bytes);
+        hasher.field(&image.bytes);
     }
 
     // The entries.
@@ -93,8 +95,8 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
                 continue;
             }
         };
-        hasher.write(shown.to_string_lossy().as_bytes());
-        hasher.write(text.as_bytes());
+        hasher.field(shown.to_string_lossy().as_bytes());
+        hasher.field(text.as_bytes());
         if let Some(entry) = load_entry(&shown, &text, &journey, options, &mut problems) {
             entries.push(entry);
         }
@@ -140,7 +142,7 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
         weeks: journey.weeks,
         entries,
         authors: journey.authors,
-        source_hash: format!("{:016x}", hasher.finish()),
+        source_hash: hasher.hex(),
     })
 }
 

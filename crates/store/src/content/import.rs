@@ -197,12 +197,7 @@ async fn store_cover(
     image: &abide_content::ImageFile,
     now: i64,
 ) -> Result<String, StoreError> {
-    let mut hasher = std::hash::DefaultHasher::new();
-    std::hash::Hasher::write(&mut hasher, &image.bytes);
-    let fingerprint = format!(
-        "{:010x}",
-        std::hash::Hasher::finish(&hasher) & 0xff_ffff_ffff
-    );
+    let fingerprint = abide_content::Fingerprint::of(&image.bytes).short_hex();
     let path = format!("journeys/{journey}/{fingerprint}-{}", image.name);
     remove_covers(tx, journey, Some(&path)).await?;
     sqlx::query(

@@ -124,6 +124,15 @@ impl CitationKind {
             Self::Inline => "inline",
         }
     }
+
+    /// The kind with this stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "key" => Self::Key,
+            "inline" => Self::Inline,
+            _ => return None,
+        })
+    }
 }
 
 /// One citation of an entry, for the citation index: a closed range of verse

@@ -269,7 +269,7 @@ async fn the_citation_index_answers_overlaps(db: TestDb) {
     slugs.dedup();
     assert_eq!(slugs.len(), both.len());
     assert!(slugs.contains(&"hannahs-prayer"), "{slugs:?}");
-    assert_eq!(both[0].kind, "key");
+    assert_eq!(both[0].kind, abide_content::CitationKind::Key);
     let one = store
         .entries_citing_any(&[(19_130_006, 19_130_006), (9_001_010, 9_001_011)], now, 1)
         .await

@@ -1,3 +1,4 @@
+use abide_content::{CitationKind, EntryKind, Visibility};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -38,8 +39,8 @@ pub struct JourneyCard {
     pub summary: String,
     /// Cover image path or URL.
     pub cover_image: Option<String>,
-    /// public | unlisted | members.
-    pub visibility: String,
+    /// Who may see it.
+    pub visibility: Visibility,
     /// Entries published so far.
     pub published: i64,
     /// Entries in all, published or scheduled.
@@ -67,8 +68,8 @@ pub struct EntryCard {
     pub slug: String,
     /// Week number.
     pub week: i64,
-    /// introduction | day | recap.
-    pub kind: String,
+    /// Introduction, day or recap.
+    pub kind: EntryKind,
     /// Day within the week (0 for an introduction).
     pub day: i64,
     /// Title.
@@ -86,7 +87,7 @@ pub struct EntryCard {
     /// For members only.
     pub members_only: bool,
     /// The journey's visibility.
-    pub visibility: String,
+    pub visibility: Visibility,
 }
 
 /// One practice of an entry's Application.
@@ -142,8 +143,8 @@ pub struct WeekView {
 pub struct CitingEntry {
     /// The entry.
     pub entry: EntryCard,
-    /// key | inline: how it cites the passage (key first when both).
-    pub kind: String,
+    /// How it cites the passage (key first when both).
+    pub kind: CitationKind,
     /// What it cites, as OSIS.
     pub osis: String,
 }
@@ -168,7 +169,7 @@ fn card(row: &AnyRow) -> Result<EntryCard, sqlx::Error> {
         journey_title: row.try_get("journey_title")?,
         slug: row.try_get("slug")?,
         week: row.try_get("week")?,
-        kind: row.try_get("kind")?,
+        kind: stored(row, "kind", EntryKind::parse)?,
         day: row.try_get("day")?,
         title: row.try_get("title")?,
         summary: row.try_get("summary")?,
@@ -177,7 +178,17 @@ fn card(row: &AnyRow) -> Result<EntryCard, sqlx::Error> {
         publish_at: row.try_get("publish_at")?,
         updated_at: row.try_get("updated_at")?,
         members_only: row.try_get::<i64, _>("members_only")? != 0,
-        visibility: row.try_get("visibility")?,
+        visibility: stored(row, "visibility", Visibility::parse)?,
+    })
+}
+
+/// A column that holds one of an enum's stored names (see `abide_content`),
+/// read as that enum; any other text is a decoding error naming the column.
+fn stored<T>(row: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    parse(&text).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("{text:?} is not a known value").into(),
     })
 }
 
@@ -192,7 +203,7 @@ fn journey_card(row: &AnyRow) -> Result<JourneyCard, sqlx::Error> {
         title: row.try_get("title")?,
         summary: row.try_get("summary")?,
         cover_image: row.try_get("cover_image")?,
-        visibility: row.try_get("visibility")?,
+        visibility: stored(row, "visibility", Visibility::parse)?,
         published: row.try_get("published")?,
         total: row.try_get("total")?,
         starts_at: row.try_get("starts_at")?,
@@ -546,7 +557,7 @@ impl Store {
             if seen.insert(entry.id) {
                 out.push(CitingEntry {
                     entry,
-                    kind: row.try_get("citation_kind")?,
+                    kind: stored(row, "citation_kind", CitationKind::parse)?,
                     osis: row.try_get("cited")?,
                 });
                 if out.len() == limit {
@@ -602,7 +613,7 @@ impl Store {
             });
         }
         for j in self.journeys(now).await? {
-            if j.visibility == "public" {
+            if j.visibility == Visibility::Public {
                 items.push(SitemapItem {
                     path: format!("/journeys/{}", j.slug),
                     updated_at: j.updated_at,

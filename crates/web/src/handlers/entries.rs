@@ -1,3 +1,4 @@
+use abide_content::Visibility;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Html;
@@ -32,7 +33,7 @@ pub(crate) async fn show(
         view(translation, &ranges).ok()
     });
     // No accounts yet: members-only text is not shown to anyone.
-    let locked = entry.card.members_only || journey.visibility == "members";
+    let locked = entry.card.members_only || journey.visibility == Visibility::Members;
     state
         .page(
             "entry.html",

@@ -38,6 +38,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "media",
         sql: include_str!("../migrations/0003_media.sql"),
     },
+    Migration {
+        version: 4,
+        name: "accounts",
+        sql: include_str!("../migrations/0004_accounts.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

@@ -28,6 +28,14 @@ fn account_error(result: Result<impl std::fmt::Debug, StoreError>) -> AccountErr
     }
 }
 
+/// A link of `purpose` for `user`, sent to their own address.
+async fn link(store: &Store, purpose: TokenPurpose, user: &User, ttl: Duration) -> RawToken {
+    store
+        .issue_login_token(purpose, Some(user.id), &email(&user.email), ttl)
+        .await
+        .unwrap()
+}
+
 async fn count(store: &Store, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(store.pool())
@@ -302,15 +310,7 @@ async fn disabling_signs_out_and_voids_links(db: TestDb) {
         .await
         .unwrap()
         .token;
-    let link = store
-        .issue_login_token(
-            TokenPurpose::SignIn,
-            Some(ruth.id),
-            &email("ruth@example.org"),
-            HOUR,
-        )
-        .await
-        .unwrap();
+    let link = link(store, TokenPurpose::SignIn, &ruth, HOUR).await;
 
     store.set_disabled(ruth.id, true).await.unwrap();
     assert!(store.user(ruth.id).await.unwrap().unwrap().disabled);
@@ -349,15 +349,13 @@ store_test!(disabling_signs_out_and_voids_links);
 async fn a_link_works_once(db: TestDb) {
     let store = &db.store;
     let ruth = add(store, "ruth@example.org", Role::Member).await;
-    let link = store
-        .issue_login_token(
-            TokenPurpose::SignIn,
-            Some(ruth.id),
-            &email("ruth@example.org"),
-            TokenPurpose::SignIn.default_ttl(),
-        )
-        .await
-        .unwrap();
+    let link = link(
+        store,
+        TokenPurpose::SignIn,
+        &ruth,
+        TokenPurpose::SignIn.default_ttl(),
+    )
+    .await;
     let stored: String = sqlx::query_scalar("SELECT token_hash FROM login_tokens")
         .fetch_one(store.pool())
         .await
@@ -426,15 +424,7 @@ store_test!(a_link_expires);
 async fn a_link_for_something_else_is_not_spent(db: TestDb) {
     let store = &db.store;
     let ruth = add(store, "ruth@example.org", Role::Member).await;
-    let link = store
-        .issue_login_token(
-            TokenPurpose::VerifyEmail,
-            Some(ruth.id),
-            &email("ruth@example.org"),
-            HOUR,
-        )
-        .await
-        .unwrap();
+    let link = link(store, TokenPurpose::VerifyEmail, &ruth, HOUR).await;
     let err = account_error(store.consume_login_token(&link, TokenPurpose::SignIn).await);
     assert!(matches!(err, AccountError::TokenUnknown), "{err}");
     let used = store
@@ -462,15 +452,7 @@ async fn of_concurrent_uses_of_a_link_one_wins(db: TestDb) {
     let store = &db.store;
     let other = db.another_store().await;
     let ruth = add(store, "ruth@example.org", Role::Member).await;
-    let link = store
-        .issue_login_token(
-            TokenPurpose::SignIn,
-            Some(ruth.id),
-            &email("ruth@example.org"),
-            HOUR,
-        )
-        .await
-        .unwrap();
+    let link = link(store, TokenPurpose::SignIn, &ruth, HOUR).await;
     let tries = (0..8).map(|i| {
         let store = if i % 2 == 0 {
             store.clone()

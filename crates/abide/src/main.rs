@@ -1,6 +1,6 @@
 //! The `abide` binary: the command line over the other crates. It reads the
 //! configuration, sets up logging and runs one command: `serve`, `migrate`,
-//! `import`, `settings`, `config`, `refs`, `bible`.
+//! `import`, `settings`, `user`, `config`, `refs`, `bible`.
 
 mod bible;
 mod config;
@@ -9,6 +9,7 @@ mod import;
 mod logging;
 mod refs;
 mod serve;
+mod user;
 mod watch;
 
 use std::path::PathBuf;
@@ -50,6 +51,9 @@ enum Command {
     /// Show or change the site settings kept in the database.
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Accounts: add (the first owner), list, change a role, disable, enable.
+    #[command(subcommand)]
+    User(user::UserCommand),
     /// Work with the configuration file.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -131,6 +135,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 code
             }
             Command::Settings(command) => settings(&config, command).await,
+            Command::User(command) => {
+                let store = serve::open_store(&config).await?;
+                store.migrate().await?;
+                let code = user::run(&store, command).await;
+                store.close().await;
+                code
+            }
             Command::Config(ConfigCommand::Check) => {
                 println!("{}", serde_json::to_string_pretty(&config.redacted())?);
                 Ok(ExitCode::SUCCESS)

@@ -1,23 +1,4 @@
-use std::process::Output;
-
-use crate::util::run;
-
-/// A configuration error is one line on stderr, "error: ...", exit status 1,
-/// and no panic or backtrace.
-fn assert_one_clear_line(output: &Output, expected: &str) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(
-        stderr.contains(expected),
-        "expected {expected:?} in {stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
-}
+use crate::util::{assert_one_clear_line, run};
 
 #[test]
 fn an_unknown_key_in_the_file_names_the_file_and_the_key() {

@@ -11,4 +11,5 @@ mod cli;
 mod import;
 mod refs;
 mod serve;
+mod user;
 mod util;

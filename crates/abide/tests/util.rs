@@ -152,3 +152,20 @@ pub(crate) async fn http_get(url: &str, path: &str) -> (u16, Vec<(String, String
         .collect();
     (status, headers, body.to_owned())
 }
+
+/// An error is one line on stderr, "error: ...", exit status 1,
+/// and no panic or backtrace.
+pub(crate) fn assert_one_clear_line(output: &Output, expected: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+}

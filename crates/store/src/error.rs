@@ -77,6 +77,19 @@ pub enum StoreError {
         /// The job's id.
         id: i64,
     },
+    /// An operation on accounts was refused (an address taken, an unknown
+    /// user, a used link, ...).
+    #[error(transparent)]
+    Account(#[from] crate::accounts::AccountError),
+    /// A stored value that this Abide cannot read (a role it does not know):
+    /// damaged data, or a database written by a newer Abide.
+    #[error("unreadable value {value:?} in {column}")]
+    BadValue {
+        /// Table and column, e.g. `users.role`.
+        column: &'static str,
+        /// What was stored.
+        value: String,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

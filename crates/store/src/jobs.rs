@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use crate::db::{Backend, Store};
 use crate::error::StoreError;
+use crate::time::millis;
 use crate::worker::Job;
 
 /// Where a job stands.
@@ -122,7 +123,7 @@ impl Store {
         .bind(payload)
         .bind(dedup_key.as_deref())
         .bind(i64::from(J::MAX_ATTEMPTS.max(1)))
-        .bind(now.saturating_add(lease_ms(delay)))
+        .bind(now.saturating_add(millis(delay)))
         .bind(now)
         .fetch_optional(&mut *conn)
         .await?;
@@ -177,7 +178,7 @@ impl Store {
         let row = sqlx::query(claim)
             .bind(&token)
             .bind(worker)
-            .bind(now + lease_ms(lease))
+            .bind(now + millis(lease))
             .bind(now)
             .bind(queue)
             .fetch_optional(&mut *tx)
@@ -204,7 +205,7 @@ impl Store {
             "UPDATE jobs SET locked_until = $1, updated_at = $2
              WHERE id = $3 AND lease_token = $4 AND state = 'running'",
         )
-        .bind(now + lease_ms(lease))
+        .bind(now + millis(lease))
         .bind(now)
         .bind(job.id)
         .bind(&job.lease_token)
@@ -244,7 +245,7 @@ impl Store {
             .bind(job.id)
             .bind(&job.lease_token)
             .bind(truncate(error, 4000))
-            .bind(now + retry_after.map_or(0, lease_ms))
+            .bind(now + retry_after.map_or(0, millis))
             .bind(i64::from(retry_after.is_none()))
             .bind(now)
             .fetch_optional(self.pool())
@@ -317,10 +318,6 @@ fn lease_held(rows: u64, id: i64) -> Result<(), StoreError> {
     } else {
         Err(StoreError::LeaseLost { id })
     }
-}
-
-fn lease_ms(lease: Duration) -> i64 {
-    i64::try_from(lease.as_millis()).unwrap_or(i64::MAX / 4)
 }
 
 /// Delay before the attempt after attempt number `attempt`: `base` doubling per

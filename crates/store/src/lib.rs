@@ -3,7 +3,9 @@
 //! engine), chosen at run time from the database URL.
 //!
 //! Main types: [`Store`] (a connection pool plus the engine it talks to),
-//! [`SiteSettings`] (site-wide settings kept in the database), the durable job
+//! [`SiteSettings`] (site-wide settings kept in the database), accounts
+//! ([`User`], [`Role`], [`Email`], sessions and single-use link tokens, stored
+//! hashed; argon2id passwords; rate-limit counters), the durable job
 //! queue ([`Job`], its operations on [`Store`], and the [`Worker`] that
 //! runs jobs), and [`StoreError`].
 //!
@@ -14,6 +16,7 @@
 //! ([`migrate`](crate::Store::migrate)), write transactions (`BEGIN IMMEDIATE` on
 //! SQLite) and the job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
 
+mod accounts;
 mod content;
 mod db;
 mod error;
@@ -23,6 +26,11 @@ mod settings;
 mod time;
 mod worker;
 
+pub use accounts::{
+    AccountError, Email, EmailError, LoginToken, MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES, NewSession,
+    NewUser, PasswordError, RateLimit, RawToken, Role, Session, TokenPurpose, User, hash_password,
+    verify_password,
+};
 pub use content::{
     AuthorView, CitingEntry, EntryCard, EntryView, ImportReport, JourneyCard, PracticeView,
     SitemapItem, TagRef, WeekView,

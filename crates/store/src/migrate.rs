@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "media",
         sql: include_str!("../migrations/0003_media.sql"),
     },
+    Migration {
+        version: 4,
+        name: "accounts",
+        sql: include_str!("../migrations/0004_accounts.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].
@@ -117,15 +122,9 @@ impl Store {
     /// Compares the database's ledger with [`MIGRATIONS`]; fails when a migration
     /// was edited after it ran or when the database is newer than this binary.
     pub async fn migration_status(&self) -> Result<MigrationStatus, StoreError> {
-        let exists = match self.backend() {
-            Backend::Sqlite => {
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'abide_migrations'"
-            }
-            Backend::Postgres => {
-                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'abide_migrations'"
-            }
-        };
-        let exists: i64 = sqlx::query_scalar(exists).fetch_one(self.pool()).await?;
+        let exists: i64 = sqlx::query_scalar(self.ledger_exists())
+            .fetch_one(self.pool())
+            .await?;
         let rows = if exists > 0 {
             sqlx::query("SELECT version, name, checksum FROM abide_migrations ORDER BY version")
                 .fetch_all(self.pool())
@@ -170,9 +169,29 @@ impl Store {
     async fn ensure_ledger(&self) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         self.lock_migrations(&mut tx).await?;
-        sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
+        // Only when missing: PostgreSQL answers `IF NOT EXISTS` on an existing
+        // table with a NOTICE, which the driver logs, so every command would
+        // print a line on stderr.
+        let exists: i64 = sqlx::query_scalar(self.ledger_exists())
+            .fetch_one(&mut *tx)
+            .await?;
+        if exists == 0 {
+            sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// A query counting the ledger tables (0 or 1).
+    fn ledger_exists(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'abide_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'abide_migrations'"
+            }
+        }
     }
 
     async fn lock_migrations(&self, tx: &mut crate::Tx) -> Result<(), StoreError> {

@@ -71,6 +71,12 @@ impl Clock {
     }
 }
 
+/// A duration in the stored unit (milliseconds), saturating far beyond any
+/// lease or lifetime rather than overflowing when added to an instant.
+pub(crate) fn millis(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX / 4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

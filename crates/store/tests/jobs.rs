@@ -7,13 +7,9 @@ use abide_store::{Clock, Enqueued, JobState, Store, StoreError};
 use abide_testkit::{Engine, TestDb, engine_test, store_test};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::util::{AlwaysFails, RecordEffect, create_effects_table, effect_runs, worker};
-
-/// The test's store on a simulated clock, and the clock.
-fn on_a_simulated_clock(db: &TestDb) -> (Store, Clock) {
-    let clock = Clock::simulated("2027-01-04T06:00:00Z".parse::<Timestamp>().unwrap());
-    (db.store.with_clock(clock.clone()), clock)
-}
+use crate::util::{
+    AlwaysFails, RecordEffect, create_effects_table, effect_runs, on_a_simulated_clock, worker,
+};
 
 fn effect(token: &str) -> RecordEffect {
     RecordEffect {

@@ -4,7 +4,9 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod accounts;
 mod content;
+mod email_props;
 mod jobs;
 mod migrations;
 mod settings;

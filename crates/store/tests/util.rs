@@ -1,9 +1,18 @@
-//! Jobs used by the tests, and a table where they leave their effects.
+//! Jobs used by the tests, a table where they leave their effects, and a
+//! simulated clock.
 
 use std::time::Duration;
 
-use abide_store::{Job, Permanent, Store, Worker, WorkerOptions};
+use abide_store::{Clock, Job, Permanent, Store, Worker, WorkerOptions};
+use abide_testkit::TestDb;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+/// The test's store on a simulated clock, and the clock.
+pub(crate) fn on_a_simulated_clock(db: &TestDb) -> (Store, Clock) {
+    let clock = Clock::simulated("2027-01-04T06:00:00Z".parse::<Timestamp>().unwrap());
+    (db.store.with_clock(clock.clone()), clock)
+}
 
 /// Creates the table the test jobs write to.
 pub(crate) async fn create_effects_table(store: &Store) {

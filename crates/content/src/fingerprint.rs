@@ -69,12 +69,6 @@ impl Fingerprint {
         self
     }
 
-    /// The 64 bits.
-    #[must_use]
-    pub const fn value(self) -> u64 {
-        self.0
-    }
-
     /// All 64 bits as 16 lower-case hex digits.
     #[must_use]
     pub fn hex(self) -> String {

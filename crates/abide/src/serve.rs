@@ -112,6 +112,11 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         request_timeout: config.request_timeout(),
         max_body_bytes: config.server.max_body_bytes,
         limits: config.limits.web(),
+        mail: (!config.mail.smtp_url.is_empty()).then(|| abide_mail::MailerConfig {
+            smtp_url: config.mail.smtp_url.clone(),
+            from: config.mail.from.clone(),
+            timeout: Duration::from_secs(30),
+        }),
         ..WebConfig::default()
     };
     let title = store.site_settings().await?.title;

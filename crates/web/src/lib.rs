@@ -1,4 +1,4 @@
-//! Abide's HTTP side: the router and its handlers, sessions (later), and the
+//! Abide's HTTP side: the router and its handlers, sessions and accounts, and the
 //! default theme's templates and static files, overridable from a theme folder.
 //!
 //! Main items: [`router`] builds the whole application as an axum `Router` from
@@ -7,7 +7,9 @@
 //! within the [`Limits`] of connections, time, memory and heavy work.
 //! Handlers are thin: extract, authorise, call the store or the domain, render.
 
+mod account;
 mod cache;
+mod cookies;
 mod error;
 mod filters;
 mod handlers;

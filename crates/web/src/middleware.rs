@@ -21,12 +21,21 @@ pub(crate) async fn error_pages(
         return response;
     }
     let status = response.status();
-    let (heading, message) = match status {
-        StatusCode::NOT_FOUND => (
+    let explained = response
+        .extensions()
+        .get::<crate::error::Explained>()
+        .copied();
+    let (heading, message) = match (status, explained) {
+        (_, Some(e)) => (e.heading, e.message),
+        (StatusCode::TOO_MANY_REQUESTS, _) => (
+            "Too many attempts",
+            "That was tried too many times in a short while. Please wait a few minutes, then try again.",
+        ),
+        (StatusCode::NOT_FOUND, _) => (
             "Page not found",
             "There is nothing at this address. It may have moved, or the link may be mistyped.",
         ),
-        StatusCode::SERVICE_UNAVAILABLE => (
+        (StatusCode::SERVICE_UNAVAILABLE, _) => (
             "Busy just now",
             "Many people are reading at this moment. Please try again in a few seconds.",
         ),

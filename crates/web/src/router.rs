@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -12,6 +12,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::account::pages;
 use crate::error::AppError;
 use crate::handlers::{
     assets, authors, entries, feeds, health, home, journeys, passages, preferences, tags,
@@ -41,8 +42,26 @@ pub fn router(state: AppState) -> Router {
         .route("/bible/{osis}", get(passages::show))
         .route("/api/passages/{osis}", get(passages::api))
         .layer(axum::middleware::map_response(crate::cache::mark_cacheable));
+    // Pages of one person (never cached), whose forms pass the guard.
+    let accounts = Router::new()
+        .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
+        .route("/sign-up", get(pages::sign_up_form).post(pages::sign_up))
+        .route("/reset", get(pages::reset_form).post(pages::reset))
+        .route("/link/{kind}", get(pages::link_page).post(pages::use_link))
+        .route("/sign-out", post(pages::sign_out))
+        .route("/sign-out-everywhere", post(pages::sign_out_everywhere))
+        .route("/account", get(pages::account))
+        .route("/account/profile", post(pages::save_profile))
+        .route("/account/password", post(pages::save_password))
+        .route("/account/email", post(pages::change_email))
+        .route("/account/verify", post(pages::send_verification))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::account::forms::guard,
+        ));
     let routes = pages
-        .route("/preferences", axum::routing::post(preferences::remember))
+        .merge(accounts)
+        .route("/preferences", post(preferences::remember))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{*path}", get(assets::show))

@@ -7,6 +7,7 @@ use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
+use crate::account::outbox::Outbox;
 use crate::cache::PageCache;
 use crate::error::AppError;
 use crate::limits::{Heavy, Limits};
@@ -27,6 +28,9 @@ pub struct WebConfig {
     pub cache_check_every: Duration,
     /// What one client can make the server spend.
     pub limits: Limits,
+    /// Where mail goes (sign-in links); `None`: nowhere (a warning is logged
+    /// for each message not sent).
+    pub mail: Option<abide_mail::MailerConfig>,
 }
 
 impl WebConfig {
@@ -45,6 +49,7 @@ impl Default for WebConfig {
             max_body_bytes: 1 << 20,
             cache_check_every: Duration::from_secs(1),
             limits: Limits::default(),
+            mail: None,
         }
     }
 }
@@ -62,6 +67,7 @@ struct Inner {
     config: WebConfig,
     cache: PageCache,
     heavy: Heavy,
+    outbox: Outbox,
 }
 
 impl AppState {
@@ -74,6 +80,7 @@ impl AppState {
                 theme,
                 cache: PageCache::new(config.cache_check_every, config.limits.page_cache_bytes),
                 heavy: Heavy::new(&config.limits),
+                outbox: Outbox::start(config.mail.as_ref()),
                 config,
             }),
         }
@@ -101,6 +108,11 @@ impl AppState {
     /// The gate of CPU-heavy work.
     pub(crate) fn heavy(&self) -> &Heavy {
         &self.inner.heavy
+    }
+
+    /// Where mail that must leave at once goes.
+    pub(crate) fn outbox(&self) -> &Outbox {
+        &self.inner.outbox
     }
 
     /// The translation a request reads scripture in (see [`translation_for`]).
@@ -170,12 +182,5 @@ pub(crate) fn translation_for<'l>(
 
 /// The reader's chosen translation, from the `translation` cookie.
 fn reader_translation(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == "translation")
-        .and_then(|(_, value)| abide_bible::normalize_id(value))
+    crate::cookies::get(headers, "translation").and_then(abide_bible::normalize_id)
 }

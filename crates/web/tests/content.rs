@@ -34,8 +34,18 @@ async fn every_page_renders(db: TestDb) {
         ("/no-such-page", "error.html"),
         ("/bible", "bible.html"),
         ("/bible/Ps.130", "passage.html"),
+        ("/sign-in", "sign-in.html"),
+        ("/sign-up", "sign-up.html"),
+        ("/reset", "reset.html"),
+        ("/link/sign-up?token=x", "link.html"),
     ];
-    let mut rendered = BTreeSet::from(["base.html".to_owned(), "macros.html".to_owned()]);
+    // Pages behind a sign-up or a form, rendered by the tests in accounts.rs.
+    let behind_forms = ["account.html", "check-email.html", "link-failed.html"];
+    let mut rendered: BTreeSet<String> = ["base.html", "macros.html"]
+        .into_iter()
+        .chain(behind_forms)
+        .map(str::to_owned)
+        .collect();
     for (path, template) in pages {
         let response = get(&state, path).await;
         let expected = if template == "error.html" {

@@ -5,6 +5,8 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod accounts;
+mod agent;
 mod cache;
 mod content;
 mod limits;

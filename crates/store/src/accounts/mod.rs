@@ -22,7 +22,7 @@ pub use error::AccountError;
 pub use password::{MAX_PASSWORD_BYTES, PasswordError, hash_password, verify_password};
 pub use rate_limit::RateLimit;
 pub use role::Role;
-pub use secret::RawToken;
+pub use secret::{RawToken, digest_hex};
 pub use sessions::{NewSession, Session};
 pub use tokens::{LoginToken, TokenPurpose};
 pub use users::{NewUser, User};

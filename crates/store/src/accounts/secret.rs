@@ -34,6 +34,12 @@ impl RawToken {
         Ok((Self(token), hash))
     }
 
+    /// A fresh random token that is never stored (a form's anti-forgery
+    /// token, kept in a cookie beside the form).
+    pub fn random() -> Result<Self, AccountError> {
+        Self::generate().map(|(token, _)| token)
+    }
+
     /// The token as text, for the cookie or the link. Handle with care.
     pub fn expose(&self) -> &str {
         &self.0
@@ -55,6 +61,12 @@ impl fmt::Debug for RawToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("RawToken(***)")
     }
+}
+
+/// SHA-256 of `text` as lowercase hex: how a key names a person without
+/// naming them (a rate-limit counter per address keeps this, not the address).
+pub fn digest_hex(text: &str) -> String {
+    hash_hex(text.as_bytes())
 }
 
 /// SHA-256 as lowercase hex. A fast hash is enough here, unlike for passwords:

@@ -185,6 +185,42 @@ impl Store {
         rows.iter().map(user_from_row).collect()
     }
 
+    /// Changes what a member may change of themselves: the name shown, the
+    /// time zone their days begin in, and the translation they read (`None`:
+    /// the site's). Checks everything before writing anything.
+    pub async fn update_profile(
+        &self,
+        id: i64,
+        typed_name: &str,
+        time_zone: &str,
+        translation: Option<&str>,
+    ) -> Result<User, StoreError> {
+        let user = self
+            .user(id)
+            .await?
+            .ok_or_else(|| AccountError::UnknownUser(format!("id {id}")))?;
+        if jiff::tz::TimeZone::get(time_zone).is_err() {
+            return Err(AccountError::UnknownTimeZone(time_zone.chars().take(64).collect()).into());
+        }
+        let email = Email::parse(&user.email).map_err(AccountError::from)?;
+        let name = display_name(typed_name, &email)?;
+        let done = sqlx::query(
+            "UPDATE users SET display_name = $1, time_zone = $2, translation = $3, updated_at = $4
+             WHERE id = $5",
+        )
+        .bind(name)
+        .bind(time_zone)
+        .bind(translation)
+        .bind(self.now_ms())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        found(done.rows_affected(), id)?;
+        self.user(id)
+            .await?
+            .ok_or_else(|| AccountError::UnknownUser(format!("id {id}")).into())
+    }
+
     /// Gives an account another role.
     pub async fn set_role(&self, id: i64, role: Role) -> Result<(), StoreError> {
         let done = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")

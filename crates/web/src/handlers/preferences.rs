@@ -33,19 +33,16 @@ pub(crate) async fn remember(
                 && b.bytes().all(|c| c.is_ascii_graphic() && c != b'\\')
         })
         .unwrap_or_else(|| "/".into());
-    let secure = if state.config().is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "translation={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        translation.info().id
-    );
     let mut response = Redirect::to(&back).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    crate::cookies::append(
+        response.headers_mut(),
+        crate::cookies::set(
+            "translation",
+            &translation.info().id,
+            365 * 24 * 3600,
+            state.config().is_https(),
+        ),
+    );
     response
 }
 

@@ -135,4 +135,13 @@
       });
     });
   });
+
+  // A new member's time zone: the browser knows it better than the site's
+  // default, unless the reader changed the field already.
+  document.querySelectorAll("[data-detect-time-zone]").forEach(function (input) {
+    try {
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone && input.value === input.defaultValue) input.value = zone;
+    } catch (e) { /* keep the site's zone */ }
+  });
 })();

@@ -1,0 +1,105 @@
+//! Rate limits on what costs the site (mail sent, password checks) or helps
+//! a guesser: counted per client address and per email address, in the
+//! database so every node shares them. An email address is counted under its
+//! SHA-256, so the counters name nobody, and whether the address has an
+//! account changes nothing: the limits answer alike for both.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use abide_store::{Email, RateLimit};
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// What is being limited, with its bounds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Action {
+    /// Emailed links of every kind (sign-in, sign-up, reset, new address).
+    Link,
+    /// Password attempts.
+    Password,
+}
+
+impl Action {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Link => "link",
+            Self::Password => "password",
+        }
+    }
+
+    /// (per client address, per email address, window)
+    fn bounds(self) -> (u32, u32, Duration) {
+        match self {
+            // A person asks for a link or two; a household behind one address
+            // a few more.
+            Self::Link => (20, 5, Duration::from_secs(3600)),
+            // Typos happen; guessing needs thousands.
+            Self::Password => (30, 10, Duration::from_secs(15 * 60)),
+        }
+    }
+}
+
+/// The client's address, as the connection reports it: IPv6 clients are
+/// counted by their /64, which one household or one attacker gets whole.
+pub(crate) fn client(parts: &Parts) -> String {
+    match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+        Some(ConnectInfo(addr)) => match addr.ip() {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => v4.to_string(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+                }
+            },
+        },
+        None => "unknown".into(),
+    }
+}
+
+/// Counts one `action` by `client` for `email` (when the form had a valid
+/// one); refuses with 429 and `Retry-After` beyond either bound.
+pub(crate) async fn check(
+    state: &AppState,
+    action: Action,
+    client: &str,
+    email: Option<&Email>,
+) -> Result<(), AppError> {
+    let (per_client, per_email, window) = action.bounds();
+    let store = state.store();
+    let mut keys = vec![(format!("{}:ip:{client}", action.name()), per_client)];
+    if let Some(email) = email {
+        keys.push((
+            format!(
+                "{}:email:{}",
+                action.name(),
+                abide_store::digest_hex(email.as_str())
+            ),
+            per_email,
+        ));
+    }
+    for (key, limit) in keys {
+        if let RateLimit::Limited { retry_after } =
+            store.hit_rate_limit(&key, limit, window).await?
+        {
+            return Err(AppError::TooMany { retry_after });
+        }
+    }
+    Ok(())
+}
+
+/// The client's address (see [`client`]), as an extractor.
+#[derive(Debug, Clone)]
+pub(crate) struct Client(pub(crate) String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(client(parts)))
+    }
+}

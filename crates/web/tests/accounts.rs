@@ -1,0 +1,517 @@
+//! Accounts over HTTP: signing up and in by a link read from the real SMTP
+//! server, passwords, sessions, and what an attacker can and cannot learn or do.
+
+use std::time::Duration;
+
+use abide_store::{Clock, Email, NewUser, Role, Store};
+use abide_testkit::{Mailbox, TestDb, store_test};
+use abide_web::{AppState, Theme, WebConfig};
+use axum::http::StatusCode;
+use jiff::SignedDuration;
+
+use crate::agent::{Agent, link_in};
+use crate::util::library;
+
+/// A site whose mail goes to the SMTP test server, on a simulated clock.
+pub(crate) fn site(store: &Store) -> (AppState, Clock) {
+    let clock = Clock::simulated("2027-03-01T09:00:00Z".parse().unwrap());
+    let store = store.with_clock(clock.clone());
+    let smtp = std::env::var("ABIDE_TEST_SMTP").expect("the SMTP test server (ABIDE_TEST_SMTP)");
+    let config = WebConfig {
+        base_url: crate::agent::ORIGIN.into(),
+        request_timeout: Duration::from_secs(10),
+        max_body_bytes: 1 << 20,
+        cache_check_every: Duration::ZERO,
+        mail: Some(abide_mail::MailerConfig {
+            smtp_url: format!("smtp://{smtp}"),
+            from: "Abide Tests <tests@abide.test>".into(),
+            timeout: Duration::from_secs(10),
+        }),
+        ..WebConfig::default()
+    };
+    (
+        AppState::new(store, library(), Theme::load(None).unwrap(), config),
+        clock,
+    )
+}
+
+/// An address no other test uses, so the shared mailbox tells them apart.
+pub(crate) fn address(who: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{who}-{}-{}@example.org",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Signs up `email` through the pages and the mailed link; returns the agent,
+/// signed in.
+pub(crate) async fn sign_up(state: &AppState, email: &str, name: &str) -> Agent {
+    let mailbox = Mailbox::from_env();
+    let mut agent = Agent::new(state);
+    let page = agent.get("/sign-up").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let page = agent.post("/sign-up", &[("email", email)]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("Check your email"), "{}", page.html);
+    let mail = mailbox.wait_for(email, 1, Duration::from_secs(10)).await;
+    let link = link_in(&mail[0].text(), "/link/sign-up");
+    let page = agent.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("Welcome"), "{}", page.html);
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let page = agent
+        .post(
+            "/link/sign-up",
+            &[
+                ("token", token),
+                ("name", name),
+                ("time_zone", "Europe/London"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(page.location.as_deref(), Some("/today"));
+    assert!(agent.session().is_some());
+    agent
+}
+
+async fn signing_up_by_emailed_link_creates_a_verified_member(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let email = address("ruth");
+    let mut agent = Agent::new(&state);
+    // A guest's translation preference carries over to the new account.
+    agent.cookies.insert("translation".into(), "kjv".into());
+    let mut agent = sign_up_with(&state, &mut agent, &email, "Ruth <b>M</b>").await;
+    let user = db
+        .store
+        .user_by_email(&Email::parse(&email).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.role, Role::Member);
+    assert!(user.email_verified_at.is_some());
+    assert_eq!(user.time_zone, "Europe/London");
+    assert_eq!(user.translation.as_deref(), Some("kjv"));
+    let page = agent.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The name is shown, escaped.
+    assert!(
+        page.html.contains("Ruth &lt;b&gt;M&lt;/b&gt;"),
+        "{}",
+        page.html
+    );
+    assert!(!page.html.contains("<b>M</b>"));
+    assert_eq!(
+        page.headers.get("cache-control").unwrap(),
+        "private, no-store"
+    );
+}
+store_test!(signing_up_by_emailed_link_creates_a_verified_member);
+
+/// [`sign_up`] with an agent that already holds cookies.
+async fn sign_up_with(state: &AppState, agent: &mut Agent, email: &str, name: &str) -> Agent {
+    let mailbox = Mailbox::from_env();
+    agent.get("/sign-up").await;
+    agent.post("/sign-up", &[("email", email)]).await;
+    let mail = mailbox.wait_for(email, 1, Duration::from_secs(10)).await;
+    let link = link_in(&mail[0].text(), "/link/sign-up");
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = agent
+        .post(
+            "/link/sign-up",
+            &[
+                ("token", &token),
+                ("name", name),
+                ("time_zone", "Europe/London"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let mut out = Agent::new(state);
+    out.cookies = agent.cookies.clone();
+    out
+}
+
+async fn links_work_once_expire_and_are_stored_hashed(db: TestDb) {
+    let (state, clock) = site(&db.store);
+    let mailbox = Mailbox::from_env();
+    let email = address("naomi");
+    sign_up(&state, &email, "Naomi").await;
+    let mut guest = Agent::new(&state);
+    guest.get("/sign-in").await;
+    let page = guest
+        .post("/sign-in", &[("email", &email), ("method", "link")])
+        .await;
+    assert!(page.html.contains("Check your email"));
+    let mail = mailbox.wait_for(&email, 2, Duration::from_secs(10)).await;
+    let link = link_in(&mail[1].text(), "/link/sign-in");
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // The database holds no copy of the token.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM login_tokens")
+        .fetch_all(db.store.pool())
+        .await
+        .unwrap();
+    assert!(!stored.is_empty());
+    assert!(stored.iter().all(|h| h != &token && h.len() == 64));
+    // Opening the link changes nothing; its button signs in, once.
+    let page = guest.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(guest.session().is_none());
+    let page = guest.post("/link/sign-in", &[("token", &token)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(guest.session().is_some());
+    let mut other = Agent::new(&state);
+    other.get("/sign-in").await;
+    let page = other.post("/link/sign-in", &[("token", &token)]).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.html.contains("used already"), "{}", page.html);
+    assert!(other.session().is_none());
+    // A link older than 15 minutes does not work.
+    other
+        .post("/sign-in", &[("email", &email), ("method", "link")])
+        .await;
+    let mail = mailbox.wait_for(&email, 3, Duration::from_secs(10)).await;
+    let link = link_in(&mail[2].text(), "/link/sign-in");
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    clock.advance(SignedDuration::from_mins(16)).unwrap();
+    let page = other.post("/link/sign-in", &[("token", &token)]).await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(page.html.contains("expired"), "{}", page.html);
+    // A made-up token.
+    let page = other
+        .post("/link/sign-in", &[("token", "not-a-token")])
+        .await;
+    assert_eq!(page.status, StatusCode::GONE);
+    assert!(other.session().is_none());
+}
+store_test!(links_work_once_expire_and_are_stored_hashed);
+
+async fn no_page_tells_whether_an_address_has_an_account(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let known = address("known");
+    sign_up(&state, &known, "Known").await;
+    let mut agent = Agent::new(&state);
+    agent.cookies.insert("abide_csrf".into(), {
+        let mut probe = Agent::new(&state);
+        probe.get("/sign-in").await;
+        probe.csrf()
+    });
+    let unknown = address("unknown");
+    // Password attempts run argon2 for an unknown address too: same answer.
+    for (route, fields) in [
+        ("/sign-in", vec![("method", "link")]),
+        (
+            "/sign-in",
+            vec![("method", "password"), ("password", "wrong password")],
+        ),
+        ("/sign-up", vec![]),
+        ("/reset", vec![]),
+    ] {
+        let mut answers = Vec::new();
+        for email in [&known, &unknown] {
+            let mut all = vec![("email", email.as_str())];
+            all.extend(fields.iter().copied());
+            let page = agent.post(route, &all).await;
+            answers.push((page.status, page.html.replace(email.as_str(), "EMAIL")));
+        }
+        assert_eq!(answers[0], answers[1], "{route} {fields:?} differs");
+    }
+}
+store_test!(no_page_tells_whether_an_address_has_an_account);
+
+async fn passwords_sign_in_and_a_planted_session_is_replaced(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let email = address("boaz");
+    let mut member = sign_up(&state, &email, "Boaz").await;
+    // Fresh from a link, no current password is needed to set one.
+    let page = member
+        .post("/account/password", &[("password", "the threshing floor")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    // An attacker plants a session cookie of their own before the victim signs in.
+    let attacker = sign_up(&state, &address("mallory"), "Mallory").await;
+    let planted = attacker.session().unwrap().to_owned();
+    let mut victim = Agent::new(&state);
+    victim
+        .cookies
+        .insert("abide_session".into(), planted.clone());
+    victim.get("/sign-in").await;
+    let page = victim
+        .post(
+            "/sign-in",
+            &[
+                ("email", &email),
+                ("method", "password"),
+                ("password", "wrong"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("do not match"));
+    let page = victim
+        .post(
+            "/sign-in",
+            &[
+                ("email", &email),
+                ("method", "password"),
+                ("password", "the threshing floor"),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(page.location.as_deref(), Some("/account"));
+    let fresh = victim.session().unwrap().to_owned();
+    assert_ne!(fresh, planted);
+    // The planted token no longer signs anyone in.
+    let mut stale = Agent::new(&state);
+    stale.cookies.insert("abide_session".into(), planted);
+    let page = stale.get("/account").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/sign-in?next=%2Faccount"));
+    let page = victim.get("/account").await;
+    assert!(page.html.contains("Boaz"));
+    // A `next` pointing elsewhere is ignored.
+    let page = victim.get("/sign-in?next=//evil.example/").await;
+    assert_eq!(page.location.as_deref(), Some("/today"));
+}
+store_test!(passwords_sign_in_and_a_planted_session_is_replaced);
+
+async fn signing_out_everywhere_ends_every_session(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let mailbox = Mailbox::from_env();
+    let email = address("orpah");
+    let mut phone = sign_up(&state, &email, "Orpah").await;
+    let mut laptop = Agent::new(&state);
+    laptop.get("/sign-in").await;
+    laptop.post("/sign-in", &[("email", &email)]).await;
+    let mail = mailbox.wait_for(&email, 2, Duration::from_secs(10)).await;
+    let link = link_in(&mail[1].text(), "/link/sign-in");
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    laptop.post("/link/sign-in", &[("token", &token)]).await;
+    let page = laptop.get("/account").await;
+    assert!(
+        page.html.contains("signed in on 2 devices"),
+        "{}",
+        page.html
+    );
+    let page = phone.post("/sign-out-everywhere", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(phone.session().is_none());
+    assert_eq!(laptop.get("/account").await.status, StatusCode::SEE_OTHER);
+}
+store_test!(signing_out_everywhere_ends_every_session);
+
+async fn forms_need_the_sites_origin_and_token(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let mut member = sign_up(&state, &address("eli"), "Eli").await;
+    let routes = [
+        "/sign-in",
+        "/sign-up",
+        "/reset",
+        "/link/sign-in",
+        "/sign-out",
+        "/sign-out-everywhere",
+        "/account/profile",
+        "/account/password",
+        "/account/email",
+        "/account/verify",
+    ];
+    for route in routes {
+        // No token.
+        let body = crate::agent::form(&[("email", "eli@example.org")]).into_bytes();
+        let page = member
+            .post_raw(route, body, Some(crate::agent::ORIGIN))
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{route}");
+        // Another token.
+        let body = crate::agent::form(&[("csrf", "A".repeat(43).as_str())]).into_bytes();
+        let page = member
+            .post_raw(route, body, Some(crate::agent::ORIGIN))
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{route}");
+        // The right token, from another site.
+        let csrf = member.csrf();
+        let body = crate::agent::form(&[("csrf", csrf.as_str())]).into_bytes();
+        let page = member
+            .post_raw(route, body, Some("http://evil.example"))
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{route}");
+    }
+    // Still signed in: nothing was done.
+    assert_eq!(member.get("/account").await.status, StatusCode::OK);
+}
+store_test!(forms_need_the_sites_origin_and_token);
+
+async fn hostile_input_is_refused_and_nothing_broken_is_stored(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let mut member = sign_up(&state, &address("hostile"), "Hostile").await;
+    let before = member.get("/account").await.html;
+    // Invalid UTF-8 in a form.
+    let csrf = member.csrf();
+    let mut body = format!("csrf={csrf}&name=").into_bytes();
+    body.extend_from_slice(b"%FF%FE&time_zone=UTC");
+    let page = member
+        .post_raw("/account/profile", body, Some(crate::agent::ORIGIN))
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.html.contains("not valid text"), "{}", page.html);
+    // A time zone that does not exist.
+    let page = member
+        .post(
+            "/account/profile",
+            &[("name", "Someone"), ("time_zone", "Mars/Olympus_Mons")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("not a time zone we know"));
+    // A control character in a name.
+    let page = member
+        .post(
+            "/account/profile",
+            &[("name", "A\u{7}B"), ("time_zone", "UTC")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A huge body.
+    let huge = "x".repeat(300 * 1024);
+    let page = member
+        .post("/account/profile", &[("name", &huge), ("time_zone", "UTC")])
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // A script in the name is kept as text and shown escaped.
+    let page = member
+        .post(
+            "/account/profile",
+            &[
+                ("name", "<script>alert(1)</script>"),
+                ("time_zone", "America/Chicago"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let after = member.get("/account").await.html;
+    assert!(after.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!after.contains("<script>alert(1)"));
+    assert_ne!(before, after);
+    // A bad email on sign-up.
+    let mut guest = Agent::new(&state);
+    guest.get("/sign-up").await;
+    let page = guest.post("/sign-up", &[("email", "not an address")]).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("Please enter an email address"));
+}
+store_test!(hostile_input_is_refused_and_nothing_broken_is_stored);
+
+async fn asking_for_links_too_often_is_refused_with_retry_after(db: TestDb) {
+    let (state, clock) = site(&db.store);
+    let email = address("limit");
+    let mut guest = Agent::new(&state);
+    guest.get("/sign-in").await;
+    // Five links an hour per address, known or not.
+    for _ in 0..5 {
+        let page = guest.post("/sign-in", &[("email", &email)]).await;
+        assert_eq!(page.status, StatusCode::OK);
+    }
+    let page = guest.post("/sign-in", &[("email", &email)]).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = page.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&retry), "{retry}");
+    assert!(page.html.contains("Too many attempts"));
+    // Password guesses: ten per address in 15 minutes.
+    let target = address("target");
+    for _ in 0..10 {
+        let page = guest
+            .post(
+                "/sign-in",
+                &[
+                    ("email", &target),
+                    ("method", "password"),
+                    ("password", "guess"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let page = guest
+        .post(
+            "/sign-in",
+            &[
+                ("email", &target),
+                ("method", "password"),
+                ("password", "guess"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    // The window passes.
+    clock.advance(SignedDuration::from_hours(1)).unwrap();
+    let page = guest.post("/sign-in", &[("email", &email)]).await;
+    assert_eq!(page.status, StatusCode::OK);
+}
+store_test!(asking_for_links_too_often_is_refused_with_retry_after);
+
+async fn a_disabled_member_cannot_sign_in(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let email = Email::parse(&address("disabled")).unwrap();
+    let mut new = NewUser::new(email.clone(), Role::Member);
+    new.password_hash = Some(abide_store::hash_password("a long password").unwrap());
+    let user = db.store.create_user(&new).await.unwrap();
+    db.store.set_disabled(user.id, true).await.unwrap();
+    let mut guest = Agent::new(&state);
+    guest.get("/sign-in").await;
+    let page = guest
+        .post(
+            "/sign-in",
+            &[
+                ("email", email.as_str()),
+                ("method", "password"),
+                ("password", "a long password"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(guest.session().is_none());
+}
+store_test!(a_disabled_member_cannot_sign_in);

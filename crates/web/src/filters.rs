@@ -75,6 +75,41 @@ pub(crate) fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `{{ text|writing }}`: what a member wrote, as HTML: escaped, paragraphs
+/// at blank lines, line breaks kept, and every scripture citation linked to
+/// its passage page (with the verse popover), as in entries.
+pub(crate) fn writing(text: &str) -> minijinja::Value {
+    let mut html = String::with_capacity(text.len() + 64);
+    for paragraph in text.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        html.push_str("<p>");
+        let mut at = 0;
+        for citation in abide_scripture::extract(paragraph) {
+            push_lines(&mut html, &paragraph[at..citation.span.start]);
+            let osis = citation.osis();
+            html.push_str("<a class=\"ref\" href=\"/bible/");
+            html.push_str(&escape_html(&osis));
+            html.push_str("\" data-osis=\"");
+            html.push_str(&escape_html(&osis));
+            html.push_str("\">");
+            push_lines(&mut html, citation.text);
+            html.push_str("</a>");
+            at = citation.span.end;
+        }
+        push_lines(&mut html, &paragraph[at..]);
+        html.push_str("</p>\n");
+    }
+    minijinja::Value::from_safe_string(html)
+}
+
+fn push_lines(html: &mut String, text: &str) {
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            html.push_str("<br>\n");
+        }
+        html.push_str(&escape_html(line));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +120,16 @@ mod tests {
         assert_eq!(
             truncate("Be still, and know that I am God", Some(12)),
             "Be still…"
+        );
+    }
+
+    #[test]
+    fn writing_is_escaped_with_citations_linked() {
+        let html = writing("I read John 3:16 <again>.\nThen v. 17.\n\n\nPeace.").to_string();
+        assert_eq!(
+            html,
+            "<p>I read <a class=\"ref\" href=\"/bible/John.3.16\" data-osis=\"John.3.16\">John 3:16</a> &lt;again&gt;.<br>\n\
+             Then <a class=\"ref\" href=\"/bible/John.3.17\" data-osis=\"John.3.17\">v. 17</a>.</p>\n<p>Peace.</p>\n"
         );
     }
 

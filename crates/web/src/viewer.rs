@@ -1,0 +1,145 @@
+//! Who is asking, and what they may read.
+//!
+//! Every request has a [`Viewer`]: a guest, or a signed-in member. Handlers
+//! take it as an extractor and ask [`may_read`] before they let an entry's
+//! text into a page; a guest gets a teaser instead. Until sessions exist
+//! every request is a guest. Sessions plug in at one place,
+//! [`Viewer::from_request_parts`].
+//!
+//! Where the text of a reading could reach a client:
+//! - its page, and its journey's page: [`entry_for`] and [`weeks_for`] take
+//!   out what the viewer may not read;
+//! - lists (home, tags, authors, passages), feeds and link previews show
+//!   entry cards, whose only text is the summary; for a reading for members
+//!   that is what its author wrote for everyone, or nothing (the content
+//!   crate makes no summary from members' text);
+//! - feeds are the guest's view whoever asks, and the sitemap lists public
+//!   pages only.
+
+use abide_content::Visibility;
+use abide_store::{EntryView, Role, WeekView};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Who a page is rendered for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Viewer {
+    /// Nobody signed in: the public view, the one feeds and the page cache
+    /// serve.
+    Guest,
+    /// A signed-in member (any role).
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "made by sessions, which the accounts work brings")
+    )]
+    Member {
+        /// The account's row id.
+        user_id: i64,
+        /// What the account may do besides reading.
+        role: Role,
+    },
+}
+
+impl Viewer {
+    /// Whether this viewer may read the text of an entry (`entry_members_only`)
+    /// of a journey (`journey_visibility`). See [`may_read`].
+    pub(crate) fn may_read(self, entry_members_only: bool, journey_visibility: Visibility) -> bool {
+        may_read(self, entry_members_only, journey_visibility)
+    }
+}
+
+/// The one rule of who reads what: members read everything published;
+/// guests read what is neither a members-only entry nor in a members-only
+/// journey. Unlisted journeys are public to whoever has the address.
+pub(crate) fn may_read(
+    viewer: Viewer,
+    entry_members_only: bool,
+    journey_visibility: Visibility,
+) -> bool {
+    match viewer {
+        Viewer::Member { .. } => true,
+        Viewer::Guest => !entry_members_only && journey_visibility != Visibility::Members,
+    }
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(_parts: &mut Parts, _state: &AppState) -> Result<Self, AppError> {
+        // Sessions plug in here: look the session cookie's token up in the
+        // store and return
+        // `Viewer::Member { user_id, role }` for a live session of an
+        // enabled account; otherwise (and on no cookie) a guest.
+        Ok(Self::Guest)
+    }
+}
+
+/// What of an entry a viewer gets: the entry as it is when they may read it
+/// (`true`), or its teaser (`false`): title, authored summary, key passage,
+/// tags and author, without the reflection, Going Deeper, practices or
+/// questions. The text is taken out here, before any template sees it, so
+/// no theme can show it by mistake.
+pub(crate) fn entry_for(viewer: Viewer, mut entry: EntryView) -> (EntryView, bool) {
+    let readable = viewer.may_read(entry.card.members_only, entry.card.visibility);
+    if !readable {
+        entry.body_html = String::new();
+        entry.going_deeper_html = None;
+        entry.practices = Vec::new();
+        entry.questions = Vec::new();
+        entry.word_count = 0;
+    }
+    (entry, readable)
+}
+
+/// A journey's weeks as a viewer gets them: the weeks of a members-only
+/// journey without their introductions for a guest (entry titles, days and
+/// key passages stay: the summaries are not shown there).
+pub(crate) fn weeks_for(
+    viewer: Viewer,
+    visibility: Visibility,
+    mut weeks: Vec<WeekView>,
+) -> Vec<WeekView> {
+    if !viewer.may_read(false, visibility) {
+        for week in &mut weeks {
+            week.introduction_html = String::new();
+        }
+    }
+    weeks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MEMBER: Viewer = Viewer::Member {
+        user_id: 1,
+        role: Role::Member,
+    };
+
+    #[test]
+    fn guests_read_only_what_is_public() {
+        use Visibility::{Members, Public, Unlisted};
+        for (members_only, visibility, guest) in [
+            (false, Public, true),
+            (false, Unlisted, true),
+            (false, Members, false),
+            (true, Public, false),
+            (true, Unlisted, false),
+            (true, Members, false),
+        ] {
+            assert_eq!(
+                may_read(Viewer::Guest, members_only, visibility),
+                guest,
+                "{members_only} {visibility:?}"
+            );
+            assert!(may_read(MEMBER, members_only, visibility));
+            for role in Role::ALL {
+                let viewer = Viewer::Member { user_id: 7, role };
+                assert!(viewer.may_read(members_only, visibility), "{role}");
+            }
+        }
+    }
+}

@@ -4,7 +4,8 @@
 //! take it as an extractor and ask [`may_read`] before they let an entry's
 //! text into a page; a guest gets a teaser instead. Until sessions exist
 //! every request is a guest. Sessions plug in at one place,
-//! [`Viewer::from_request_parts`].
+//! [`Viewer::from_request_parts`], and the page cache keeps out of the way
+//! of any request that [`may_be_member`] says could be a member's.
 //!
 //! Where the text of a reading could reach a client:
 //! - its page, and its journey's page: [`entry_for`] and [`weeks_for`] take
@@ -19,10 +20,14 @@
 use abide_content::Visibility;
 use abide_store::{EntryView, Role, WeekView};
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use crate::error::AppError;
 use crate::state::AppState;
+
+/// The cookie that carries a signed-in member's session.
+pub(crate) const SESSION_COOKIE: &str = "abide_session";
 
 /// Who a page is rendered for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,12 +70,26 @@ pub(crate) fn may_read(
     }
 }
 
+/// Whether a request carries what could make it a member's (a session
+/// cookie, valid or not). The page cache neither serves nor keeps such a
+/// request's page. Whatever [`Viewer::from_request_parts`] comes to accept
+/// as proof of a member must make this true.
+pub(crate) fn may_be_member(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, _)| name.trim() == SESSION_COOKIE)
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(_parts: &mut Parts, _state: &AppState) -> Result<Self, AppError> {
-        // Sessions plug in here: look the session cookie's token up in the
-        // store and return
+        // Sessions plug in here: when `may_be_member(&parts.headers)`, look
+        // the SESSION_COOKIE token up in the store and return
         // `Viewer::Member { user_id, role }` for a live session of an
         // enabled account; otherwise (and on no cookie) a guest.
         Ok(Self::Guest)
@@ -112,6 +131,8 @@ pub(crate) fn weeks_for(
 
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     const MEMBER: Viewer = Viewer::Member {
@@ -141,5 +162,35 @@ mod tests {
                 assert!(viewer.may_read(members_only, visibility), "{role}");
             }
         }
+    }
+
+    fn cookies(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append(
+                axum::http::header::COOKIE,
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        headers
+    }
+
+    #[test]
+    fn a_session_cookie_marks_a_possible_member() {
+        assert!(!may_be_member(&cookies(&[])));
+        assert!(!may_be_member(&cookies(&["translation=kjv"])));
+        assert!(!may_be_member(&cookies(&[
+            "abide_sessions=x; xabide_session=y"
+        ])));
+        assert!(!may_be_member(&cookies(&["abide_session"])), "no value");
+        assert!(may_be_member(&cookies(&["abide_session=abc"])));
+        assert!(may_be_member(&cookies(&["abide_session="])), "even empty");
+        assert!(may_be_member(&cookies(&[
+            "translation=kjv; abide_session=abc"
+        ])));
+        assert!(may_be_member(&cookies(&[
+            "translation=kjv",
+            "abide_session=abc"
+        ])));
     }
 }

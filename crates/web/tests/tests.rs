@@ -8,6 +8,7 @@
 mod cache;
 mod content;
 mod limits;
+mod members;
 mod pages;
 mod passages;
 mod rendered;

@@ -178,3 +178,62 @@ fn loading_twice_gives_the_same_journey() {
     assert_eq!(a, b);
     assert_eq!(a.source_hash, b.source_hash);
 }
+
+#[test]
+fn members_text_gives_no_summary_unless_one_is_written() {
+    let open = load_journey(&fixture("members/open-door"), &options()).unwrap();
+    let room = load_journey(&fixture("members/inner-room"), &options()).unwrap();
+    assert_eq!(room.visibility, Visibility::Members);
+    let summary = |j: &abide_content::Journey, slug: &str| {
+        j.entries
+            .iter()
+            .find(|e| e.slug == slug)
+            .unwrap()
+            .summary
+            .clone()
+    };
+    // A public reading: the first sentences of its text.
+    assert!(summary(&open, "the-knock").starts_with("Everyone may read this"));
+    // For members, an authored summary is kept...
+    assert_eq!(
+        summary(&open, "the-inner-table"),
+        "A table is prepared in the presence of enemies. This reading is for members."
+    );
+    assert_eq!(
+        summary(&room, "the-second-room"),
+        "Stillness, described for everyone."
+    );
+    // ...and none is made from the text, though the entry itself is not
+    // marked members-only: its journey is.
+    assert!(!room.entries[0].members_only);
+    assert_eq!(summary(&room, "the-first-room"), "");
+}
+
+#[test]
+fn an_entry_changes_when_its_journey_becomes_members_only() {
+    // The stored summary depends on the journey's visibility, so the entry's
+    // fingerprint does too: an import then rewrites it.
+    let dir = std::env::temp_dir().join(format!("abide-members-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let room = fixture("members/inner-room");
+    for name in ["journey.toml", "01-the-first-room.md"] {
+        std::fs::copy(room.join(name), dir.join(name)).unwrap();
+    }
+    let members = load_journey(&dir, &options()).unwrap();
+    let toml = std::fs::read_to_string(dir.join("journey.toml")).unwrap();
+    std::fs::write(
+        dir.join("journey.toml"),
+        toml.replace("visibility = \"members\"", "visibility = \"public\""),
+    )
+    .unwrap();
+    let public = load_journey(&dir, &options()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(public.visibility, Visibility::Public);
+    assert!(public.entries[0].summary.starts_with("Orrinvale"));
+    assert_eq!(members.entries[0].summary, "");
+    assert_ne!(
+        members.entries[0].source_hash,
+        public.entries[0].source_hash
+    );
+}

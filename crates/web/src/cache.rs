@@ -6,6 +6,11 @@
 //! and keeps its gzip and brotli forms once made, so a warm page costs a hash
 //! lookup and a copy. Concurrent misses of one page wait for a single render,
 //! and large pages are compressed on the heavy-work threads.
+//!
+//! The cache holds the guest's view only. A request that carries a session
+//! cookie (see `viewer::may_be_member`) is neither answered from it nor kept
+//! in it, and its page goes out as `private, no-store`; nor is a response
+//! that sets a cookie or says it is private kept.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -24,6 +29,7 @@ use http_body_util::BodyExt;
 
 use crate::limits::Heavy;
 use crate::state::AppState;
+use crate::viewer::may_be_member;
 
 /// Query parameters that change a page, besides `translation` (which counts
 /// through the translation it chooses): the cache keeps one copy per value.
@@ -433,6 +439,18 @@ pub(crate) async fn cached_pages(
     if method != Method::GET && method != Method::HEAD {
         return next.run(request).await;
     }
+    if may_be_member(request.headers()) {
+        // Perhaps a member's page: theirs alone. Not served from the cache,
+        // not kept in it, and no cache on the way may keep it either.
+        let mut response = next.run(request).await;
+        if response.extensions().get::<Cacheable>().is_some() {
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
+        return response;
+    }
     let cache = state.cache();
     let key = page_key(state.library(), &request);
     // Only a page about to be served again needs the freshness check (and its
@@ -473,15 +491,7 @@ pub(crate) async fn cached_pages(
         }
     }
     let response = next.run(request).await;
-    let cacheable = response.status() == StatusCode::OK
-        && response.extensions().get::<Cacheable>().is_some()
-        && !response.headers().contains_key(header::SET_COOKIE)
-        && !response.headers().contains_key(header::CONTENT_ENCODING)
-        && response
-            .headers()
-            .get(header::CACHE_CONTROL)
-            .is_none_or(|v| !v.as_bytes().starts_with(b"no-store"));
-    if !cacheable {
+    if !storable(&response) {
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -505,6 +515,25 @@ pub(crate) async fn cached_pages(
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// Whether the cache may keep a response: a page route's 200, not already
+/// encoded, that sets no cookie and does not forbid shared caching.
+fn storable(response: &Response) -> bool {
+    let headers = response.headers();
+    response.status() == StatusCode::OK
+        && response.extensions().get::<Cacheable>().is_some()
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| {
+                !v.split(',').any(|directive| {
+                    let name = directive.split('=').next().unwrap_or("").trim();
+                    name.eq_ignore_ascii_case("no-store") || name.eq_ignore_ascii_case("private")
+                })
+            })
 }
 
 /// What a page depends on: its path, the translation it quotes scripture
@@ -568,6 +597,47 @@ mod tests {
             key("/bible/Ps.23", Some("translation=kjv"))
         );
         assert_ne!(key("/bible?ref=Ps+23", None), key("/bible?ref=Ps+24", None));
+    }
+
+    fn response(headers: &[(&'static str, &'static str)], cacheable: bool) -> Response {
+        let mut response = Response::new(Body::from("page"));
+        for (name, value) in headers {
+            response.headers_mut().insert(
+                header::HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
+        }
+        if cacheable {
+            response.extensions_mut().insert(Cacheable);
+        }
+        response
+    }
+
+    #[test]
+    fn only_shareable_pages_are_kept() {
+        const HTML: (&str, &str) = ("content-type", "text/html; charset=utf-8");
+        assert!(storable(&response(&[HTML], true)));
+        assert!(storable(&response(
+            &[HTML, ("cache-control", "public, max-age=3600")],
+            true
+        )));
+        // Not a page route (files, health, forms).
+        assert!(!storable(&response(&[HTML], false)));
+        // A cookie set is for one client only.
+        assert!(!storable(&response(
+            &[HTML, ("set-cookie", "translation=kjv")],
+            true
+        )));
+        // A page that says it is private or not to be stored.
+        for policy in ["no-store", "private, no-store", "private", "Private=\"x\""] {
+            assert!(
+                !storable(&response(&[HTML, ("cache-control", policy)], true)),
+                "{policy}"
+            );
+        }
+        let mut missing = response(&[HTML], true);
+        *missing.status_mut() = StatusCode::NOT_FOUND;
+        assert!(!storable(&missing));
     }
 
     #[test]

@@ -75,6 +75,15 @@ pub(crate) fn escape_html(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// `{{ "2027-03-01"|day }}`: a calendar date (a member's own, no time zone
+/// involved) as "Monday, March 1, 2027"; text that is not a date is shown as it is.
+pub(crate) fn day(text: &str) -> String {
+    match text.parse::<jiff::civil::Date>() {
+        Ok(date) => date.strftime("%A, %B %-d, %Y").to_string(),
+        Err(_) => text.to_owned(),
+    }
+}
+
 /// `{{ text|writing }}`: what a member wrote, as HTML: escaped, paragraphs
 /// at blank lines, line breaks kept, and every scripture citation linked to
 /// its passage page (with the verse popover), as in entries.
@@ -121,6 +130,12 @@ mod tests {
             truncate("Be still, and know that I am God", Some(12)),
             "Be still…"
         );
+    }
+
+    #[test]
+    fn days_are_written_out() {
+        assert_eq!(day("2027-03-01"), "Monday, March 1, 2027");
+        assert_eq!(day("soon"), "soon");
     }
 
     #[test]

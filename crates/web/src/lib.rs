@@ -6,6 +6,8 @@
 //! drive it without a socket; [`serve`] runs it on a listener until shut down,
 //! within the [`Limits`] of connections, time, memory and heavy work.
 //! Handlers are thin: extract, authorise, call the store or the domain, render.
+//! Who may read what is decided in one place, the `viewer` module: a guest
+//! gets teasers of members-only readings, on every page and feed.
 
 mod account;
 mod cache;
@@ -20,6 +22,7 @@ mod router;
 mod server;
 mod state;
 mod theme;
+mod viewer;
 
 pub use error::AppError;
 pub use limits::Limits;

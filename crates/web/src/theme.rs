@@ -235,6 +235,7 @@ impl Theme {
         env.add_filter("isodate", crate::filters::isodate);
         env.add_filter("rfc2822", crate::filters::rfc2822);
         env.add_filter("writing", crate::filters::writing);
+        env.add_filter("day", crate::filters::day);
         // Parse every template now (includes and blocks resolve at render time).
         for name in names {
             env.get_template(&name)

@@ -98,7 +98,12 @@ async fn members_only_text_is_not_shown(db: TestDb) {
     import_fixture(&db).await;
     let state = state(&db.store);
     let html = text(get(&state, "/journeys/learning-to-wait/hannahs-prayer").await).await;
-    assert!(html.contains("For members of the community"), "{html}");
+    assert!(html.contains("For members of Abide"), "{html}");
+    assert!(html.contains("href=\"/sign-up\""), "{html}");
+    assert!(
+        html.contains("href=\"/sign-in?next=/journeys/learning-to-wait/hannahs-prayer\""),
+        "{html}"
+    );
     assert!(
         !html.contains("Her waiting became prayer"),
         "the body leaked:\n{html}"

@@ -10,6 +10,7 @@ mod agent;
 mod cache;
 mod content;
 mod limits;
+mod members;
 mod pages;
 mod passages;
 mod rendered;

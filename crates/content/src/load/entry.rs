@@ -15,7 +15,7 @@ use super::sections::{inline_html, items, practice, split_sections};
 use super::{LoadOptions, Problems};
 use crate::fingerprint::Fingerprint;
 use crate::markdown::{plain_text, render_markdown_after};
-use crate::model::{CitationKind, Entry, EntryCitation, EntryKind, Practice, Tag};
+use crate::model::{CitationKind, Entry, EntryCitation, EntryKind, Practice, Tag, Visibility};
 use crate::slug::{is_slug, slugify};
 
 #[derive(Debug, Deserialize)]
@@ -309,13 +309,21 @@ pub(super) fn load_entry(
             });
         }
     }
-    // A members-only entry's text is not public, so its summary is only what the
-    // author chose to show.
+    // The text of a members-only entry, or of any entry of a members-only
+    // journey, is not public: its summary, which lists, feeds and link
+    // previews show to everyone, is only what the author chose to show.
+    let members = fm.members_only || journey.visibility == Visibility::Members;
     let summary = match &fm.summary {
         Some(summary) => summary.trim().to_owned(),
-        None if fm.members_only => String::new(),
+        None if members => String::new(),
         None => summarize(&plain_text(reflection)),
     };
+    // The stored summary depends on the journey's visibility too: an entry
+    // whose journey becomes members-only must be imported again.
+    let mut source_hash = Fingerprint::of(text.as_bytes());
+    if journey.visibility == Visibility::Members {
+        source_hash.field(b"members");
+    }
     Some(Entry {
         slug,
         week: fm.week,
@@ -335,7 +343,7 @@ pub(super) fn load_entry(
         members_only: fm.members_only,
         citations,
         source_path: shown.to_string_lossy().into_owned(),
-        source_hash: Fingerprint::of(text.as_bytes()).hex(),
+        source_hash: source_hash.hex(),
         word_count: words,
     })
 }

@@ -42,7 +42,7 @@ pub(crate) struct Next {
 }
 
 /// Renders one of the account templates, with the token for its forms.
-async fn page(
+pub(crate) async fn page(
     state: &AppState,
     status: StatusCode,
     template: &str,

@@ -1,4 +1,3 @@
-use abide_content::Visibility;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Html;
@@ -8,10 +7,14 @@ use minijinja::value::Serde;
 use crate::error::AppError;
 use crate::passage::view;
 use crate::state::AppState;
+use crate::viewer::{Viewer, entry_for};
 
-/// `GET /journeys/{journey}/{entry}`: one day, introduction or recap.
+/// `GET /journeys/{journey}/{entry}`: one day, introduction or recap; for a
+/// viewer who may not read it, its teaser (still 200: the page exists, and
+/// says how to read it).
 pub(crate) async fn show(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path((journey, slug)): Path<(String, String)>,
     uri: Uri,
     headers: HeaderMap,
@@ -32,8 +35,7 @@ pub(crate) async fn show(
         let translation = state.translation_for(&headers, uri.query().unwrap_or(""));
         view(translation, &ranges).ok()
     });
-    // No accounts yet: members-only text is not shown to anyone.
-    let locked = entry.card.members_only || journey.visibility == Visibility::Members;
+    let (entry, readable) = entry_for(viewer, entry);
     state
         .page(
             "entry.html",
@@ -43,7 +45,7 @@ pub(crate) async fn show(
                 journey => Serde(journey),
                 prev => Serde(prev),
                 next => Serde(next),
-                locked,
+                locked => !readable,
                 key => Serde(key),
             },
         )

@@ -5,6 +5,7 @@ use minijinja::value::Serde;
 
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::viewer::{Viewer, weeks_for};
 
 /// `GET /journeys`: every listed journey.
 pub(crate) async fn index(State(state): State<AppState>) -> Result<Html<String>, AppError> {
@@ -17,9 +18,11 @@ pub(crate) async fn index(State(state): State<AppState>) -> Result<Html<String>,
         .await
 }
 
-/// `GET /journeys/{journey}`: a journey, its weeks and their days.
+/// `GET /journeys/{journey}`: a journey, its weeks and their days. A
+/// members-only journey shows a guest its summary and its days' titles.
 pub(crate) async fn show(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let now = state.now_ms();
@@ -29,6 +32,8 @@ pub(crate) async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let weeks = state.store().journey_weeks(journey.id, now).await?;
+    let locked = !viewer.may_read(false, journey.visibility);
+    let weeks = weeks_for(viewer, journey.visibility, weeks);
     let first = weeks.iter().flat_map(|w| w.entries.first()).next().cloned();
     state
         .page(
@@ -38,6 +43,7 @@ pub(crate) async fn show(
                 journey => Serde(journey),
                 weeks => Serde(weeks),
                 first => Serde(first),
+                locked,
             },
         )
         .await

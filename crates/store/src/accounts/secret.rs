@@ -59,7 +59,7 @@ impl fmt::Debug for RawToken {
 
 /// SHA-256 as lowercase hex. A fast hash is enough here, unlike for passwords:
 /// the input is 256 random bits, which no amount of guessing covers.
-fn hash_hex(bytes: &[u8]) -> String {
+pub(crate) fn hash_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(digest.len() * 2);
     for byte in digest.iter() {

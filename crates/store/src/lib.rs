@@ -5,7 +5,9 @@
 //! Main types: [`Store`] (a connection pool plus the engine it talks to),
 //! [`SiteSettings`] (site-wide settings kept in the database), accounts
 //! ([`User`], [`Role`], [`Email`], sessions and single-use link tokens, stored
-//! hashed; argon2id passwords; rate-limit counters), the durable job
+//! hashed; argon2id passwords; rate-limit counters), a member's own journey
+//! ([`JourneyProgress`], their [`Schedule`] and [`Streak`], the private journal
+//! and practice log), the durable job
 //! queue ([`Job`], its operations on [`Store`], and the [`Worker`] that
 //! runs jobs), and [`StoreError`].
 //!
@@ -22,6 +24,7 @@ mod db;
 mod error;
 mod jobs;
 mod migrate;
+mod reading;
 mod settings;
 mod time;
 mod worker;
@@ -39,6 +42,11 @@ pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
+pub use reading::{
+    EntryJournal, JournalItem, JournalKey, JournalPage, JourneyDetail, JourneyProgress,
+    MAX_JOURNAL_CHARS, MAX_JOURNAL_PAGE, PracticeLogItem, ReadingError, STREAK_RULE, Schedule,
+    StepView, Streak, Today,
+};
 pub use settings::{SiteSettings, SocialLink};
 pub use time::{Clock, NotSimulated};
 pub use worker::{Job, Worker, WorkerOptions};

@@ -7,7 +7,7 @@
 //! ([`User`], [`Role`], [`Email`], sessions and single-use link tokens, stored
 //! hashed; argon2id passwords; rate-limit counters), a member's own journey
 //! ([`JourneyProgress`], their [`Schedule`] and [`Streak`], the private journal
-//! and practice log), the durable job
+//! and practice log, the export and erasure of their data), the durable job
 //! queue ([`Job`], its operations on [`Store`], and the [`Worker`] that
 //! runs jobs), and [`StoreError`].
 //!
@@ -43,9 +43,9 @@ pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
 pub use reading::{
-    EntryJournal, JournalItem, JournalKey, JournalPage, JourneyDetail, JourneyProgress,
-    MAX_JOURNAL_CHARS, MAX_JOURNAL_PAGE, PracticeLogItem, ReadingError, STREAK_RULE, Schedule,
-    StepView, Streak, Today,
+    DoneRecord, EnrolmentRecord, EntryJournal, JournalItem, JournalKey, JournalPage, JourneyDetail,
+    JourneyProgress, LinkRecord, MAX_JOURNAL_CHARS, MAX_JOURNAL_PAGE, PracticeLogItem,
+    ReadingError, STREAK_RULE, Schedule, SessionRecord, StepView, Streak, Today, UserExport,
 };
 pub use settings::{SiteSettings, SocialLink};
 pub use time::{Clock, NotSimulated};

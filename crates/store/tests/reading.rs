@@ -1,12 +1,12 @@
 //! A reader's own journey: following, marking done, catching up, the streak,
-//! the journal and the practice log.
+//! the journal, the practice log, export and erasure.
 
 use std::path::Path;
 
 use abide_content::{LoadOptions, load_journey};
 use abide_store::{
     AccountError, Email, JournalKey, MAX_JOURNAL_CHARS, NewUser, ReadingError, Role, Store,
-    StoreError, Today, User,
+    StoreError, Today, User, email_rate_limit_key,
 };
 use abide_testkit::{TestDb, store_test};
 use jiff::Timestamp;
@@ -652,6 +652,17 @@ async fn no_one_reads_or_writes_anothers_journal(db: TestDb) {
     assert_eq!(ruths.items.len(), 1);
     assert_eq!(ruths.items[0].body, "Ruth's answer");
     assert_eq!(ruths.practice_log.len(), 1);
+    let export = store.export_user_data(abel.id).await.unwrap();
+    assert!(export.journal.is_empty() && export.practice_log.is_empty());
+    // Nor his done marks hers: taking back a mark is his own too.
+    let on = date(2026, 3, 28);
+    store.start_journey(ruth.id, SW, on).await.unwrap();
+    store.mark_done(ruth.id, SW, "be-still", on).await.unwrap();
+    let err = reading_error(store.mark_not_done(abel.id, SW, "be-still").await);
+    assert_eq!(err, ReadingError::NotFollowing(SW.into()));
+    store.start_journey(abel.id, SW, on).await.unwrap();
+    assert!(!store.mark_not_done(abel.id, SW, "be-still").await.unwrap());
+    assert_eq!(count(&store, "step_done").await, 1);
 }
 store_test!(no_one_reads_or_writes_anothers_journal);
 
@@ -704,6 +715,193 @@ async fn practice_logs_are_checked(db: TestDb) {
     assert_eq!(logged, [600, 86_400]);
 }
 store_test!(practice_logs_are_checked);
+
+async fn an_export_holds_everything_and_no_secret(db: TestDb) {
+    let (store, ruth) = setup(&db).await;
+    let on = date(2026, 3, 28);
+    store
+        .create_session(
+            ruth.id,
+            std::time::Duration::from_secs(3600),
+            Some("Firefox on Android"),
+        )
+        .await
+        .unwrap();
+    store
+        .set_password_hash(
+            ruth.id,
+            Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"),
+        )
+        .await
+        .unwrap();
+    store.start_journey(ruth.id, SW, on).await.unwrap();
+    store.mark_done(ruth.id, SW, "be-still", on).await.unwrap();
+    store
+        .save_journal(ruth.id, SW, "be-still", "q1", "By the lake.")
+        .await
+        .unwrap();
+    store
+        .log_practice(ruth.id, SW, "be-still", 1, 300, on)
+        .await
+        .unwrap();
+
+    let export = store.export_user_data(ruth.id).await.unwrap();
+    assert_eq!(export.user.email, "ruth@example.org");
+    assert!(export.user.has_password);
+    assert_eq!(export.sessions.len(), 1);
+    assert_eq!(
+        export.sessions[0].user_agent.as_deref(),
+        Some("Firefox on Android")
+    );
+    assert_eq!(export.enrolments.len(), 1);
+    assert_eq!(export.enrolments[0].start_date, on);
+    assert_eq!(export.done.len(), 1);
+    assert_eq!(export.done[0].entry_slug, "be-still");
+    assert_eq!(export.journal[0].body, "By the lake.");
+    assert_eq!(export.practice_log[0].seconds, 300);
+
+    let json = serde_json::to_string(&export).unwrap();
+    assert!(json.contains("\"start_date\":\"2026-03-28\""), "{json}");
+    assert!(json.contains("\"item\":\"q1\""), "{json}");
+    assert!(!json.contains("argon2"), "no password hash: {json}");
+    let token_hash: String = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert!(!json.contains(&token_hash), "no session hash");
+}
+store_test!(an_export_holds_everything_and_no_secret);
+
+/// Every (table, column, value) in the database whose text contains one of
+/// `needles`, or whose `user_id`-like column holds `user_id`.
+async fn traces_of(store: &Store, user_id: i64, needles: &[&str]) -> Vec<String> {
+    use sqlx::{Column as _, Row as _};
+    let tables: Vec<String> = sqlx::query_scalar(match store.backend() {
+        abide_store::Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        abide_store::Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+    })
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert!(tables.len() >= 15, "{tables:?}");
+    let mut found = Vec::new();
+    for table in tables {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        for row in &rows {
+            for column in row.columns() {
+                let name = column.name();
+                if let Ok(Some(text)) = row.try_get::<Option<String>, _>(column.ordinal()) {
+                    for needle in needles {
+                        if text.contains(needle) {
+                            found.push(format!("{table}.{name} = {text:?}"));
+                        }
+                    }
+                }
+                let names_a_user = name == "user_id" || (table == "users" && name == "id");
+                if names_a_user
+                    && let Ok(Some(id)) = row.try_get::<Option<i64>, _>(column.ordinal())
+                    && id == user_id
+                {
+                    found.push(format!("{table}.{name} = {id}"));
+                }
+            }
+        }
+    }
+    found
+}
+
+async fn deleting_an_account_leaves_nothing_naming_them(db: TestDb) {
+    let (store, ruth) = setup(&db).await;
+    let abel = member(&store, "abel@example.org", "Abel Stone").await;
+    let name = "Zebulon Quartermaine";
+    let zeb = member(&store, "zeb.q@example.org", name).await;
+    let hour = std::time::Duration::from_secs(3600);
+    let on = date(2026, 3, 28);
+    for who in [&zeb, &abel] {
+        let address = Email::parse(&who.email).unwrap();
+        store
+            .create_session(who.id, hour, Some("Firefox"))
+            .await
+            .unwrap();
+        store
+            .issue_login_token(
+                abide_store::TokenPurpose::SignIn,
+                Some(who.id),
+                &address,
+                hour,
+            )
+            .await
+            .unwrap();
+        store
+            .hit_rate_limit(&email_rate_limit_key("sign-in", &address), 5, hour)
+            .await
+            .unwrap();
+        store.start_journey(who.id, SW, on).await.unwrap();
+        store.mark_done(who.id, SW, "be-still", on).await.unwrap();
+        store
+            .save_journal(who.id, SW, "be-still", "q1", "By the lake.")
+            .await
+            .unwrap();
+        store
+            .log_practice(who.id, SW, "be-still", 1, 300, on)
+            .await
+            .unwrap();
+    }
+    // Left by older code or other paths: a key with the address in clear, a
+    // sign-up link to the address, and mail queued for it.
+    store
+        .hit_rate_limit("magic-link:email:zeb.q@example.org", 5, hour)
+        .await
+        .unwrap();
+    store
+        .issue_login_token(
+            abide_store::TokenPurpose::SignUp,
+            None,
+            &Email::parse("zeb.q@example.org").unwrap(),
+            hour,
+        )
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO jobs (queue, kind, payload, max_attempts, run_at, created_at, updated_at)
+         VALUES ('mail', 'send_link', '{\"to\":\"zeb.q@example.org\"}', 3, 0, 0, 0)",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let needles = ["zeb.q@example.org", name];
+    assert!(!traces_of(&store, zeb.id, &needles).await.is_empty());
+
+    store.delete_user(zeb.id).await.unwrap();
+    let left = traces_of(&store, zeb.id, &needles).await;
+    assert!(left.is_empty(), "{left:#?}");
+    let hashed = email_rate_limit_key("sign-in", &Email::parse("zeb.q@example.org").unwrap());
+    assert!(traces_of(&store, zeb.id, &[&hashed]).await.is_empty());
+
+    // The others keep everything.
+    assert!(store.user(zeb.id).await.unwrap().is_none());
+    let abels = store.export_user_data(abel.id).await.unwrap();
+    assert_eq!(
+        (abels.sessions.len(), abels.journal.len(), abels.done.len()),
+        (1, 1, 1)
+    );
+    assert_eq!(count(&store, "rate_limits").await, 1);
+    assert!(store.user(ruth.id).await.unwrap().is_some());
+
+    match store.delete_user(zeb.id).await {
+        Err(StoreError::Account(AccountError::UnknownUser(_))) => {}
+        other => panic!("expected an unknown user, got {other:?}"),
+    }
+}
+store_test!(deleting_an_account_leaves_nothing_naming_them);
 
 async fn many_members_write_at_once(db: TestDb) {
     let (store, _ruth) = setup(&db).await;

@@ -20,6 +20,7 @@ mod users;
 pub use email::{Email, EmailError, MAX_EMAIL_BYTES};
 pub use error::AccountError;
 pub use password::{MAX_PASSWORD_BYTES, PasswordError, hash_password, verify_password};
+pub(crate) use rate_limit::email_hash;
 pub use rate_limit::{RateLimit, email_rate_limit_key};
 pub use role::Role;
 pub use secret::RawToken;

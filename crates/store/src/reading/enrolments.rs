@@ -86,6 +86,7 @@ pub(crate) struct Followed {
     pub(crate) journey_title: String,
     pub(crate) start_date: Date,
     pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
     pub(crate) steps: Vec<StepView>,
 }
 
@@ -147,6 +148,7 @@ fn followed_from_rows(rows: &[AnyRow]) -> Result<Vec<Followed>, StoreError> {
                 journey_title: row.try_get("journey_title")?,
                 start_date: stored_date(&start, "enrolments.start_date")?,
                 created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
                 steps: Vec::new(),
             });
         }
@@ -378,6 +380,16 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         Ok(followed_from_rows(&rows)?.into_iter().next())
+    }
+
+    /// Every followed journey with its steps, for the export.
+    pub(crate) async fn all_followed(&self, user_id: i64) -> Result<Vec<Followed>, StoreError> {
+        let rows = sqlx::query(include_str!("sql/steps.sql"))
+            .bind(user_id)
+            .bind(None::<&str>)
+            .fetch_all(self.pool())
+            .await?;
+        followed_from_rows(&rows)
     }
 }
 

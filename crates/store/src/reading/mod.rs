@@ -1,7 +1,8 @@
 //! A reader's own journey: the journeys a member follows on their own
 //! schedule (day 1 on a date they choose, one step a day), the steps they
 //! mark done, catching up after missed days, a gentle streak that pauses but
-//! never resets, and their private journal and practice log.
+//! never resets, their private journal and practice log, and their rights
+//! over all of it (export, erasure).
 //!
 //! A journey's steps are its `day` entries in reading order; introductions
 //! and recaps are not steps (each step says its week, so a page can show
@@ -10,6 +11,7 @@
 //! [`Store::local_date`](crate::Store::local_date). Every query is keyed by
 //! the member's id: nothing here reads another person's rows.
 
+mod data_rights;
 mod enrolments;
 mod error;
 mod journal;
@@ -17,6 +19,7 @@ mod practice;
 mod schedule;
 mod steps;
 
+pub use data_rights::{DoneRecord, EnrolmentRecord, LinkRecord, SessionRecord, UserExport};
 pub use enrolments::{JourneyDetail, JourneyProgress, StepView};
 pub use error::ReadingError;
 pub use journal::{

@@ -8,7 +8,7 @@ use crate::db::{Store, Tx};
 use crate::error::StoreError;
 use crate::reading::error::ReadingError;
 use crate::reading::practice::PracticeLogItem;
-use crate::reading::schedule::{Schedule, Streak, Today, check_date};
+use crate::reading::schedule::{Schedule, Streak, Today, add_days, check_date};
 
 /// One step of a followed journey: a day entry and the member's date for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,13 +101,14 @@ impl Followed {
     fn progress(&self, today: Date) -> JourneyProgress {
         let schedule = self.schedule();
         let step = |n: usize| self.steps.get(n.wrapping_sub(1)).cloned();
+        let position = schedule.today(today);
         JourneyProgress {
             journey_slug: self.journey_slug.clone(),
             journey_title: self.journey_title.clone(),
             start_date: self.start_date,
             end_date: schedule.end_date(),
-            today: schedule.today(today),
-            todays_step: match schedule.today(today) {
+            today: position,
+            todays_step: match position {
                 Today::Scheduled { step: n } => step(n),
                 _ => None,
             },
@@ -166,7 +167,10 @@ fn followed_from_rows(rows: &[AnyRow]) -> Result<Vec<Followed>, StoreError> {
             title: row.try_get("entry_title")?,
             week: row.try_get("week")?,
             day: row.try_get("day")?,
-            date: Schedule::new(followed.start_date, Vec::new()).date_of(number),
+            date: add_days(
+                followed.start_date,
+                i64::try_from(number - 1).unwrap_or(i64::MAX),
+            ),
             publish_at: row.try_get("publish_at")?,
             done_on: done_on
                 .map(|d| stored_date(&d, "step_done.done_on"))

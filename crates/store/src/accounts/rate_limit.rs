@@ -32,18 +32,21 @@ pub fn email_rate_limit_key(scope: &str, email: &Email) -> String {
 }
 
 /// SHA-256 (hex) of a normalised address, as rate-limit keys carry it.
+/// Unsalted, so that every node finds the same key: whoever holds the
+/// database and a list of addresses can still test them. The point is that
+/// the table names no one, and that the key goes with the account.
 pub(crate) fn email_hash(email: &str) -> String {
     hash_hex(email.as_bytes())
 }
 
 impl Store {
     /// Counts one attempt under `key` (e.g. `sign-in:ip:203.0.113.9`, or for
-    /// an address [`email_rate_limit_key`], which does not store it in
-    /// clear) and says whether it is within `limit`
-    /// per `window`. Fixed windows, counted in the database, so every node of
-    /// a cluster shares them; one statement, so concurrent hits are all
-    /// counted. A burst can reach twice `limit` across a window's edge, which
-    /// is fine for slowing down guessing and mail floods.
+    /// an address [`email_rate_limit_key`], which does not store it in clear)
+    /// and says whether it is within `limit` per `window`. Fixed windows,
+    /// counted in the database, so every node of a cluster shares them; one
+    /// statement, so concurrent hits are all counted. A burst can reach twice
+    /// `limit` across a window's edge, which is fine for slowing down guessing
+    /// and mail floods.
     pub async fn hit_rate_limit(
         &self,
         key: &str,

@@ -81,6 +81,11 @@ pub enum StoreError {
     /// user, a used link, ...).
     #[error(transparent)]
     Account(#[from] crate::accounts::AccountError),
+    /// An operation on a member's journeys, journal or practice log was
+    /// refused (a journey they do not follow, an entry that is not a step,
+    /// a text too long, ...).
+    #[error(transparent)]
+    Reading(#[from] crate::reading::ReadingError),
     /// A stored value that this Abide cannot read (a role it does not know):
     /// damaged data, or a database written by a newer Abide.
     #[error("unreadable value {value:?} in {column}")]

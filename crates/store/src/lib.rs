@@ -5,7 +5,9 @@
 //! Main types: [`Store`] (a connection pool plus the engine it talks to),
 //! [`SiteSettings`] (site-wide settings kept in the database), accounts
 //! ([`User`], [`Role`], [`Email`], sessions and single-use link tokens, stored
-//! hashed; argon2id passwords; rate-limit counters), the durable job
+//! hashed; argon2id passwords; rate-limit counters), a member's own journey
+//! ([`JourneyProgress`], their [`Schedule`] and [`Streak`], the private journal
+//! and practice log, the export and erasure of their data), the durable job
 //! queue ([`Job`], its operations on [`Store`], and the [`Worker`] that
 //! runs jobs), and [`StoreError`].
 //!
@@ -22,14 +24,15 @@ mod db;
 mod error;
 mod jobs;
 mod migrate;
+mod reading;
 mod settings;
 mod time;
 mod worker;
 
 pub use accounts::{
     AccountError, Email, EmailError, LoginToken, MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES, NewSession,
-    NewUser, PasswordError, RateLimit, RawToken, Role, Session, TokenPurpose, User, digest_hex,
-    hash_password, verify_password,
+    NewUser, PasswordError, RateLimit, RawToken, Role, Session, TokenPurpose, User,
+    email_rate_limit_key, hash_password, verify_password,
 };
 pub use content::{
     AuthorView, CitingEntry, EntryCard, EntryView, ImportReport, JourneyCard, PracticeView,
@@ -39,6 +42,11 @@ pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
+pub use reading::{
+    DoneRecord, EnrolmentRecord, EntryJournal, JournalItem, JournalKey, JournalPage, JourneyDetail,
+    JourneyProgress, LinkRecord, MAX_JOURNAL_CHARS, MAX_JOURNAL_PAGE, PracticeLogItem,
+    ReadingError, STREAK_RULE, Schedule, SessionRecord, StepView, Streak, Today, UserExport,
+};
 pub use settings::{SiteSettings, SocialLink};
 pub use time::{Clock, NotSimulated};
 pub use worker::{Job, Worker, WorkerOptions};

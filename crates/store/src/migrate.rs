@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/0004_accounts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "reading",
+        sql: include_str!("../migrations/0005_reading.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

@@ -9,5 +9,7 @@ mod content;
 mod email_props;
 mod jobs;
 mod migrations;
+mod reading;
+mod schedule_props;
 mod settings;
 mod util;

@@ -63,15 +63,9 @@ impl fmt::Debug for RawToken {
     }
 }
 
-/// SHA-256 of `text` as lowercase hex: how a key names a person without
-/// naming them (a rate-limit counter per address keeps this, not the address).
-pub fn digest_hex(text: &str) -> String {
-    hash_hex(text.as_bytes())
-}
-
 /// SHA-256 as lowercase hex. A fast hash is enough here, unlike for passwords:
 /// the input is 256 random bits, which no amount of guessing covers.
-fn hash_hex(bytes: &[u8]) -> String {
+pub(crate) fn hash_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(digest.len() * 2);
     for byte in digest.iter() {

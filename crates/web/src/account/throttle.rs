@@ -74,11 +74,7 @@ pub(crate) async fn check(
     let mut keys = vec![(format!("{}:ip:{client}", action.name()), per_client)];
     if let Some(email) = email {
         keys.push((
-            format!(
-                "{}:email:{}",
-                action.name(),
-                abide_store::digest_hex(email.as_str())
-            ),
+            abide_store::email_rate_limit_key(action.name(), email),
             per_email,
         ));
     }

@@ -585,6 +585,58 @@ async fn the_journal_keeps_one_text_per_item(db: TestDb) {
 }
 store_test!(the_journal_keeps_one_text_per_item);
 
+async fn a_whole_journal_form_is_saved_or_nothing_is(db: TestDb) {
+    let (store, ruth) = setup(&db).await;
+    let saved = store
+        .save_journal_items(
+            ruth.id,
+            SW,
+            "be-still",
+            &[
+                ("q1", "By the lake."),
+                ("p1", "Five minutes."),
+                ("note", ""),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved, 3);
+    assert_eq!(count(&store, "journal").await, 2);
+    // One bad item (a question the entry lacks, a control character, too
+    // long): nothing of the form is written, the old answers stay.
+    let long = "x".repeat(20_001);
+    for bad in [
+        vec![("q1", "Changed."), ("q9", "No such question.")],
+        vec![("q1", "Changed."), ("q2", "A bell \u{7}.")],
+        vec![("q1", "Changed."), ("note", long.as_str())],
+        vec![("q1", "Changed."), ("x1", "Not an item.")],
+    ] {
+        reading_error(
+            store
+                .save_journal_items(ruth.id, SW, "be-still", &bad)
+                .await,
+        );
+        let journal = store
+            .journal_for_entry(ruth.id, SW, "be-still")
+            .await
+            .unwrap();
+        assert_eq!(journal.items[0].body, "By the lake.", "{bad:?}");
+        assert_eq!(journal.items.len(), 2);
+    }
+    // Emptied answers are deleted, in the same form as a new one.
+    store
+        .save_journal_items(ruth.id, SW, "be-still", &[("q1", " "), ("q2", "Noise.")])
+        .await
+        .unwrap();
+    let journal = store
+        .journal_for_entry(ruth.id, SW, "be-still")
+        .await
+        .unwrap();
+    let items: Vec<String> = journal.items.iter().map(|i| i.item.to_string()).collect();
+    assert_eq!(items, ["q2", "p1"]);
+}
+store_test!(a_whole_journal_form_is_saved_or_nothing_is);
+
 async fn the_journal_is_paged_newest_first(db: TestDb) {
     let (store, ruth) = setup(&db).await;
     let clock = store.clock().clone();

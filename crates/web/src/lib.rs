@@ -18,6 +18,7 @@ mod handlers;
 mod limits;
 mod middleware;
 mod passage;
+mod reader;
 mod router;
 mod server;
 mod state;

@@ -18,6 +18,7 @@ use crate::handlers::{
     assets, authors, entries, feeds, health, home, journeys, passages, preferences, tags,
 };
 use crate::middleware::{SECURITY_HEADERS, error_pages};
+use crate::reader;
 use crate::state::AppState;
 
 /// The whole site: every route, and the layers around them.
@@ -55,6 +56,22 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(pages::save_password))
         .route("/account/email", post(pages::change_email))
         .route("/account/verify", post(pages::send_verification))
+        .route("/account/data", get(reader::export_data))
+        .route("/account/delete", post(reader::delete_account))
+        .route("/today", get(reader::today_page))
+        .route("/journal", get(reader::journal))
+        .route("/journal/export.md", get(reader::export_markdown))
+        .route("/journal/export.json", get(reader::export_json))
+        .route("/journeys/{journey}/follow", post(reader::follow))
+        .route("/journeys/{journey}/restart", post(reader::restart))
+        .route("/journeys/{journey}/stop", post(reader::stop))
+        .route("/journeys/{journey}/catch-up", post(reader::catch_up))
+        .route("/journeys/{journey}/progress", get(reader::progress))
+        .route("/journeys/{journey}/{entry}/done", post(reader::mark_done))
+        .route(
+            "/journeys/{journey}/{entry}/journal",
+            post(reader::save_journal),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::account::forms::guard,

@@ -40,7 +40,16 @@ async fn every_page_renders(db: TestDb) {
         ("/link/sign-up?token=x", "link.html"),
     ];
     // Pages behind a sign-up or a form, rendered by the tests in accounts.rs.
-    let behind_forms = ["account.html", "check-email.html", "link-failed.html"];
+    let behind_forms = [
+        "account.html",
+        "check-email.html",
+        "link-failed.html",
+        // A member's own pages, rendered by the tests in reader.rs.
+        "today.html",
+        "progress.html",
+        "journal.html",
+        "goodbye.html",
+    ];
     let mut rendered: BTreeSet<String> = ["base.html", "macros.html"]
         .into_iter()
         .chain(behind_forms)

@@ -64,6 +64,20 @@ const SEEDS: &[&str] = &[
     "/account/password",
     "/account/email",
     "/account/verify",
+    "/account/data",
+    "/account/delete",
+    // A member's own pages and forms: a guest is sent to sign in.
+    "/today",
+    "/journal",
+    "/journal/export.md",
+    "/journal/export.json",
+    "/journeys/the-inner-room/follow",
+    "/journeys/the-inner-room/restart",
+    "/journeys/the-inner-room/stop",
+    "/journeys/the-inner-room/catch-up",
+    "/journeys/the-inner-room/progress",
+    "/journeys/the-inner-room/the-first-room/done",
+    "/journeys/the-inner-room/the-first-room/journal",
 ];
 
 /// How far the crawl goes: enough for every page of the fixtures, not the

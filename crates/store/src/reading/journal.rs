@@ -137,6 +137,32 @@ fn journal_text(body: &str) -> Result<String, ReadingError> {
     Ok(text.to_owned())
 }
 
+/// `item` and `body` as they will be stored for `target`, or why not.
+fn checked_item(
+    target: &EntryTarget,
+    entry_slug: &str,
+    item: &str,
+    body: &str,
+) -> Result<(JournalKey, String), ReadingError> {
+    let key = JournalKey::parse(item)?;
+    let body = journal_text(body)?;
+    let (questions, practices) = (target.questions, target.practices);
+    let exists = match key {
+        JournalKey::Question(n) => usize::try_from(n).is_ok_and(|n| n <= questions),
+        JournalKey::Practice(n) => usize::try_from(n).is_ok_and(|n| n <= practices),
+        JournalKey::Note => true,
+    };
+    if !exists {
+        return Err(ReadingError::NoSuchItem {
+            entry: entry_slug.to_owned(),
+            item: key.to_string(),
+            questions,
+            practices,
+        });
+    }
+    Ok((key, body))
+}
+
 fn journal_item(row: &AnyRow) -> Result<JournalItem, StoreError> {
     let item: String = row.try_get("item")?;
     Ok(JournalItem {
@@ -171,24 +197,8 @@ impl Store {
         item: &str,
         body: &str,
     ) -> Result<Option<JournalItem>, StoreError> {
-        let key = JournalKey::parse(item)?;
-        let body = journal_text(body)?;
         let target = self.published_entry(journey_slug, entry_slug).await?;
-        let (questions, practices) = (target.questions, target.practices);
-        let exists = match key {
-            JournalKey::Question(n) => usize::try_from(n).is_ok_and(|n| n <= questions),
-            JournalKey::Practice(n) => usize::try_from(n).is_ok_and(|n| n <= practices),
-            JournalKey::Note => true,
-        };
-        if !exists {
-            return Err(ReadingError::NoSuchItem {
-                entry: entry_slug.to_owned(),
-                item: key.to_string(),
-                questions,
-                practices,
-            }
-            .into());
-        }
+        let (key, body) = checked_item(&target, entry_slug, item, body)?;
         if body.is_empty() {
             sqlx::query(
                 "DELETE FROM journal
@@ -224,6 +234,54 @@ impl Store {
             created_at: row.try_get("created_at")?,
             updated_at: row.try_get("updated_at")?,
         }))
+    }
+
+    /// Writes several journal items of one entry at once (a whole journal
+    /// form), each as [`Store::save_journal`] would: all of them, or, when
+    /// any is refused, none. Returns how many were written or deleted.
+    pub async fn save_journal_items(
+        &self,
+        user_id: i64,
+        journey_slug: &str,
+        entry_slug: &str,
+        items: &[(&str, &str)],
+    ) -> Result<usize, StoreError> {
+        let target = self.published_entry(journey_slug, entry_slug).await?;
+        let checked = items
+            .iter()
+            .map(|(item, body)| checked_item(&target, entry_slug, item, body))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = self.now_ms();
+        let mut tx = self.begin_write().await?;
+        for (key, body) in &checked {
+            if body.is_empty() {
+                sqlx::query(
+                    "DELETE FROM journal
+                     WHERE user_id = $1 AND journey_id = $2 AND entry_slug = $3 AND item = $4",
+                )
+                .bind(user_id)
+                .bind(target.journey_id)
+                .bind(entry_slug)
+                .bind(key.to_string())
+                .execute(&mut *tx)
+                .await?;
+            } else {
+                let row = sqlx::query(include_str!("sql/save_journal.sql"))
+                    .bind(user_id)
+                    .bind(target.journey_id)
+                    .bind(entry_slug)
+                    .bind(key.to_string())
+                    .bind(body)
+                    .bind(now)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if row.is_none() {
+                    return Err(crate::AccountError::UnknownUser(format!("id {user_id}")).into());
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(checked.len())
     }
 
     /// What the member wrote and logged on one entry (published or gone):

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use abide_store::{RawToken, StoreError};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -40,6 +40,32 @@ fn cookie_name(https: bool) -> &'static str {
     }
 }
 
+/// The browser's anti-forgery token, or a new one (`true`: the response must
+/// set it, see [`token_cookie`]). Also for pages outside the guarded routes
+/// that show a member a form (an entry's journal).
+pub(crate) fn page_token(headers: &HeaderMap, https: bool) -> Result<(String, bool), AppError> {
+    let sent = cookies::get(headers, cookie_name(https)).filter(|t| {
+        t.len() == 43
+            && t.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    });
+    Ok(match sent {
+        Some(token) => (token.to_owned(), false),
+        None => (
+            RawToken::random()
+                .map_err(StoreError::from)?
+                .expose()
+                .to_owned(),
+            true,
+        ),
+    })
+}
+
+/// The `Set-Cookie` that hands a browser its token.
+pub(crate) fn token_cookie(token: &str, https: bool) -> Option<HeaderValue> {
+    cookies::set(cookie_name(https), token, 365 * 24 * 3600, https)
+}
+
 /// Middleware of the routes with forms: checks unsafe requests, hands the
 /// token to the handler, marks the response private.
 pub(crate) async fn guard(
@@ -48,21 +74,7 @@ pub(crate) async fn guard(
     next: Next,
 ) -> Result<Response, AppError> {
     let https = state.config().is_https();
-    let sent = cookies::get(request.headers(), cookie_name(https))
-        .filter(|t| {
-            t.len() == 43
-                && t.bytes()
-                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-        })
-        .map(str::to_owned);
-    let fresh = sent.is_none();
-    let token = match sent {
-        Some(token) => token,
-        None => RawToken::random()
-            .map_err(StoreError::from)?
-            .expose()
-            .to_owned(),
-    };
+    let (token, fresh) = page_token(request.headers(), https)?;
     let mut request = request;
     if !request.method().is_safe() {
         if !from_this_site(request.headers(), &state.config().base_url) {
@@ -119,10 +131,7 @@ pub(crate) async fn guard(
         .insert(CsrfToken(Arc::from(token.as_str())));
     let mut response = next.run(request).await;
     if fresh {
-        cookies::append(
-            response.headers_mut(),
-            cookies::set(cookie_name(https), &token, 365 * 24 * 3600, https),
-        );
+        cookies::append(response.headers_mut(), token_cookie(&token, https));
     }
     response.headers_mut().insert(
         header::CACHE_CONTROL,

@@ -1,11 +1,15 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::response::Html;
+use std::collections::BTreeMap;
+
+use axum::response::{IntoResponse, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 
+use crate::account::session::SignedIn;
 use crate::error::AppError;
 use crate::passage::view;
+use crate::reader::MemberView;
 use crate::state::AppState;
 use crate::viewer::{Viewer, entry_for};
 
@@ -15,10 +19,11 @@ use crate::viewer::{Viewer, entry_for};
 pub(crate) async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
+    signed_in: SignedIn,
     Path((journey, slug)): Path<(String, String)>,
     uri: Uri,
     headers: HeaderMap,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let now = state.now_ms();
     let store = state.store();
     let entry = store
@@ -36,7 +41,42 @@ pub(crate) async fn show(
         view(translation, &ranges).ok()
     });
     let (entry, readable) = entry_for(viewer, entry);
-    state
+    // A member's own part: their day, and their journal on it.
+    let member = MemberView::of(&state, &signed_in, &headers)?;
+    let walk = match &member {
+        Some(member) if readable => {
+            let user = &member.session.user;
+            let today = member.today(&state)?;
+            let progress = store
+                .journey_progress(user.id, &journey.slug, today)
+                .await?;
+            let step = progress.as_ref().and_then(|p| {
+                p.steps
+                    .iter()
+                    .find(|s| s.entry_slug == entry.card.slug)
+                    .cloned()
+            });
+            let journal = store
+                .journal_for_entry(user.id, &journey.slug, &entry.card.slug)
+                .await?;
+            let answers: BTreeMap<String, String> = journal
+                .items
+                .into_iter()
+                .map(|item| (item.item.to_string(), item.body))
+                .collect();
+            let saved = uri.query().is_some_and(|q| q.contains("saved=journal"));
+            Some(context! {
+                following => progress.is_some(),
+                step => Serde(step),
+                answers,
+                saved,
+                csrf => member.csrf.as_str(),
+                practice_log => Serde(journal.practice_log),
+            })
+        }
+        _ => None,
+    };
+    let mut response = state
         .page(
             "entry.html",
             context! {
@@ -47,7 +87,14 @@ pub(crate) async fn show(
                 next => Serde(next),
                 locked => !readable,
                 key => Serde(key),
+                member => member.as_ref().map(|m| Serde(&m.session.user)),
+                walk,
             },
         )
-        .await
+        .await?
+        .into_response();
+    if let Some(member) = &member {
+        member.finish(&state, &mut response);
+    }
+    Ok(response)
 }

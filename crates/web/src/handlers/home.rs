@@ -3,11 +3,15 @@ use axum::response::Html;
 use minijinja::context;
 use minijinja::value::Serde;
 
+use crate::account::session::SignedIn;
 use crate::error::AppError;
 use crate::state::AppState;
 
 /// `GET /`: today's reading, the current journey, the latest entries.
-pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, AppError> {
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Html<String>, AppError> {
     let now = state.now_ms();
     let store = state.store();
     let today = store.todays_entry(now).await?;
@@ -22,6 +26,15 @@ pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, 
         .take(6)
         .collect();
     let journeys = store.journeys(now).await?;
+    // A member's own day comes first: each journey they follow.
+    let followed = match signed_in.session() {
+        Some(session) => {
+            let today = store.local_date(&session.user.time_zone)?;
+            Some(store.enrolments(session.user.id, today).await?)
+        }
+        None => None,
+    };
+    let member = signed_in.session().map(|s| Serde(&s.user));
     state
         .page(
             "home.html",
@@ -31,6 +44,8 @@ pub(crate) async fn show(State(state): State<AppState>) -> Result<Html<String>, 
                 journey => Serde(journey),
                 latest => Serde(latest),
                 journeys => Serde(journeys),
+                followed => Serde(followed),
+                member,
             },
         )
         .await

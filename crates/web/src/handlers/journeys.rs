@@ -1,9 +1,12 @@
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 
+use crate::account::session::SignedIn;
 use crate::error::AppError;
+use crate::reader::MemberView;
 use crate::state::AppState;
 use crate::viewer::{Viewer, weeks_for};
 
@@ -23,8 +26,10 @@ pub(crate) async fn index(State(state): State<AppState>) -> Result<Html<String>,
 pub(crate) async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
+    signed_in: SignedIn,
+    headers: HeaderMap,
     Path(slug): Path<String>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let now = state.now_ms();
     let journey = state
         .store()
@@ -35,7 +40,24 @@ pub(crate) async fn show(
     let locked = !viewer.may_read(false, journey.visibility);
     let weeks = weeks_for(viewer, journey.visibility, weeks);
     let first = weeks.iter().flat_map(|w| w.entries.first()).next().cloned();
-    state
+    // A member follows it (their progress) or may start it (today or later).
+    let member = MemberView::of(&state, &signed_in, &headers)?;
+    let walk = match &member {
+        Some(member) => {
+            let today = member.today(&state)?;
+            let progress = state
+                .store()
+                .journey_progress(member.session.user.id, &journey.slug, today)
+                .await?;
+            Some(context! {
+                today => today.to_string(),
+                progress => Serde(progress.map(|p| p.progress)),
+                csrf => member.csrf.as_str(),
+            })
+        }
+        None => None,
+    };
+    let mut response = state
         .page(
             "journey.html",
             context! {
@@ -44,7 +66,14 @@ pub(crate) async fn show(
                 weeks => Serde(weeks),
                 first => Serde(first),
                 locked,
+                member => member.as_ref().map(|m| Serde(&m.session.user)),
+                walk,
             },
         )
-        .await
+        .await?
+        .into_response();
+    if let Some(member) = &member {
+        member.finish(&state, &mut response);
+    }
+    Ok(response)
 }

@@ -13,3 +13,4 @@ mod refs;
 mod serve;
 mod user;
 mod util;
+mod walk;

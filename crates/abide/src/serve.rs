@@ -152,6 +152,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     if let Some(dir) = args.watch {
         tokio::spawn(crate::watch::watch(store.clone(), dir, shutdown.clone()));
     }
+    tokio::spawn(housekeeping(store.clone(), shutdown.clone()));
     let stopping = shutdown.clone();
     let server = tokio::spawn(abide_web::serve(listener, state, async move {
         stopping.cancelled().await;
@@ -168,6 +169,33 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// How often expired sessions, used or expired links and closed rate-limit
+/// windows are deleted.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
+
+/// Rate-limit counters are kept this long after their window opened: the
+/// longest window of the web's limits.
+const LONGEST_RATE_WINDOW: Duration = Duration::from_secs(3600);
+
+/// Deletes what signs nobody in any more, now and every
+/// [`HOUSEKEEPING_EVERY`], until shutdown. Every node may do it: the deletes
+/// are idempotent.
+async fn housekeeping(store: Store, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = every.tick() => {}
+        }
+        match store.purge_expired_sign_ins(LONGEST_RATE_WINDOW).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::debug!(purged, "expired sessions, links and counters deleted"),
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+    }
 }
 
 /// Listens on `addr` with a long queue of connections waiting to be

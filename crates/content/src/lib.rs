@@ -26,4 +26,4 @@ pub use model::{
     Author, CitationKind, Entry, EntryCitation, EntryKind, ImageFile, Journey, Practice, Tag,
     Visibility, Week,
 };
-pub use slug::slugify;
+pub use slug::{RESERVED_ENTRY_SLUGS, slugify};

@@ -49,6 +49,11 @@ fn fold(c: char) -> char {
 }
 
 /// True when `s` is already a valid slug.
+/// Slugs an entry may not have: `/journeys/{journey}/{slug}` is a page of the
+/// site itself for these (a member's progress, the forms that follow a
+/// journey), so an entry with one could never be reached.
+pub const RESERVED_ENTRY_SLUGS: &[&str] = &["progress", "follow", "restart", "stop", "catch-up"];
+
 pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty() && slugify(s) == s
 }

@@ -26,6 +26,7 @@ fn every_problem_is_reported_with_file_and_line() {
         "day-6.md:1: expected TOML front matter",
         "day-7.md:5: key_passage \"Hezekiah 3:4\": ",
         "week-2/day-8.md:1: duplicate slug \"fine\": day-1.md has it already",
+        "day-9.md:3: slug \"progress\" is taken by the site's own pages of a journey",
     ];
     for want in expected {
         assert!(

@@ -515,3 +515,83 @@ async fn a_disabled_member_cannot_sign_in(db: TestDb) {
     assert!(guest.session().is_none());
 }
 store_test!(a_disabled_member_cannot_sign_in);
+
+async fn a_new_address_is_confirmed_at_the_new_address(db: TestDb) {
+    let (state, _) = site(&db.store);
+    let mailbox = Mailbox::from_env();
+    let old = address("old");
+    let new = address("new");
+    let mut member = sign_up(&state, &old, "Moving").await;
+    let page = member.post("/account/email", &[("email", &new)]).await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/account?changed=email-sent")
+    );
+    // Nothing changes until the link is followed.
+    let page = member.get("/account").await;
+    assert!(page.html.contains(&old), "{}", page.html);
+    let mail = mailbox.wait_for(&new, 1, Duration::from_secs(10)).await;
+    let link = link_in(&mail[0].text(), "/link/new-address");
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Anyone holding the link may use it (it proves the new address), once.
+    let mut other = Agent::new(&state);
+    other.get(&link).await;
+    let page = other.post("/link/new-address", &[("token", &token)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let page = member.get("/account").await;
+    assert!(
+        page.html.contains(&new) && !page.html.contains(&old),
+        "{}",
+        page.html
+    );
+    assert!(
+        db.store
+            .user_by_email(&Email::parse(&old).unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Asking to move to an address that has an account changes nothing and
+    // answers the same; that address is told.
+    let taken = address("taken");
+    sign_up(&state, &taken, "Taken").await;
+    let page = member.post("/account/email", &[("email", &taken)]).await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/account?changed=email-sent")
+    );
+    let mail = mailbox.wait_for(&taken, 2, Duration::from_secs(10)).await;
+    assert!(
+        mail[1].text().contains("nothing was changed"),
+        "{}",
+        mail[1].text()
+    );
+    let page = member.get("/account").await;
+    assert!(page.html.contains(&new));
+    // Confirming the address itself.
+    let page = member.post("/account/verify", &[]).await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/account?changed=verify-sent")
+    );
+    let mail = mailbox.wait_for(&new, 2, Duration::from_secs(10)).await;
+    let link = link_in(&mail[1].text(), "/link/verify");
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = member.post("/link/verify", &[("token", &token)]).await;
+    assert_eq!(page.location.as_deref(), Some("/account?changed=verified"));
+}
+store_test!(a_new_address_is_confirmed_at_the_new_address);

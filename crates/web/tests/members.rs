@@ -431,6 +431,22 @@ async fn the_shared_cache_keeps_out_of_a_sessions_way(db: TestDb) {
 }
 store_test!(the_shared_cache_keeps_out_of_a_sessions_way);
 
+/// A page of the site under a journey's address (`/journeys/{journey}/progress`)
+/// is a slug no entry may take, or the entry could never be reached.
+#[test]
+fn a_journeys_own_pages_are_reserved_slugs() {
+    let own: BTreeSet<&str> = routes()
+        .into_iter()
+        .filter_map(|r| r.strip_prefix("/journeys/{journey}/"))
+        .filter(|rest| !rest.starts_with('{'))
+        .collect();
+    let reserved: BTreeSet<&str> = abide_content::RESERVED_ENTRY_SLUGS
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(own, reserved);
+}
+
 #[test]
 fn routes_are_matched_like_axum() {
     assert!(route_matches("/", "/"));

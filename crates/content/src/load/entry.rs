@@ -145,6 +145,16 @@ pub(super) fn load_entry(
             format!("slug {slug:?} must be lowercase letters, digits and hyphens"),
         );
     }
+    if crate::slug::RESERVED_ENTRY_SLUGS.contains(&slug.as_str()) {
+        problems.add(
+            shown,
+            line_of_key("slug"),
+            format!(
+                "slug {slug:?} is taken by the site's own pages of a journey (its address would be \
+                 a member's {slug} page); give the entry another slug"
+            ),
+        );
+    }
     if fm.title.trim().is_empty() {
         problems.add(shown, line_of_key("title"), "title is empty");
     }

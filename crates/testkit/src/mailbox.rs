@@ -113,8 +113,17 @@ impl Mailbox {
             let Ok(entries) = std::fs::read_dir(self.dir.join(sub)) else {
                 continue;
             };
-            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            // In the order they arrived: Maildir names do not sort by time
+            // (their microseconds are not zero-padded).
+            let mut paths: Vec<_> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| {
+                    let arrived = e.metadata().and_then(|m| m.modified()).ok();
+                    (arrived, e.path())
+                })
+                .collect();
             paths.sort();
+            let paths = paths.into_iter().map(|(_, path)| path);
             for path in paths {
                 let Ok(bytes) = std::fs::read(&path) else {
                     continue;

@@ -35,6 +35,15 @@ pub(crate) fn site(store: &Store) -> (AppState, Clock) {
     )
 }
 
+/// The token of a mailed link.
+pub(crate) fn token_of(link: &str) -> String {
+    link.split("token=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or_else(|| panic!("no token in {link}"))
+        .to_owned()
+}
+
 /// An address no other test uses, so the shared mailbox tells them apart.
 pub(crate) fn address(who: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -61,18 +70,12 @@ pub(crate) async fn sign_up(state: &AppState, email: &str, name: &str) -> Agent 
     let page = agent.get(&link).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.html.contains("Welcome"), "{}", page.html);
-    let token = link
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap();
+    let token = token_of(&link);
     let page = agent
         .post(
             "/link/sign-up",
             &[
-                ("token", token),
+                ("token", &token),
                 ("name", name),
                 ("time_zone", "Europe/London"),
             ],
@@ -124,14 +127,7 @@ async fn sign_up_with(state: &AppState, agent: &mut Agent, email: &str, name: &s
     agent.post("/sign-up", &[("email", email)]).await;
     let mail = mailbox.wait_for(email, 1, Duration::from_secs(10)).await;
     let link = link_in(&mail[0].text(), "/link/sign-up");
-    let token = link
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&link);
     let page = agent
         .post(
             "/link/sign-up",
@@ -161,14 +157,7 @@ async fn links_work_once_expire_and_are_stored_hashed(db: TestDb) {
     assert!(page.html.contains("Check your email"));
     let mail = mailbox.wait_for(&email, 2, Duration::from_secs(10)).await;
     let link = link_in(&mail[1].text(), "/link/sign-in");
-    let token = link
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&link);
     // The database holds no copy of the token.
     let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM login_tokens")
         .fetch_all(db.store.pool())
@@ -195,14 +184,7 @@ async fn links_work_once_expire_and_are_stored_hashed(db: TestDb) {
         .await;
     let mail = mailbox.wait_for(&email, 3, Duration::from_secs(10)).await;
     let link = link_in(&mail[2].text(), "/link/sign-in");
-    let token = link
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&link);
     clock.advance(SignedDuration::from_mins(16)).unwrap();
     let page = other.post("/link/sign-in", &[("token", &token)]).await;
     assert_eq!(page.status, StatusCode::GONE);
@@ -317,14 +299,7 @@ async fn signing_out_everywhere_ends_every_session(db: TestDb) {
     laptop.post("/sign-in", &[("email", &email)]).await;
     let mail = mailbox.wait_for(&email, 2, Duration::from_secs(10)).await;
     let link = link_in(&mail[1].text(), "/link/sign-in");
-    let token = link
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&link);
     laptop.post("/link/sign-in", &[("token", &token)]).await;
     let page = laptop.get("/account").await;
     assert!(
@@ -532,14 +507,7 @@ async fn a_new_address_is_confirmed_at_the_new_address(db: TestDb) {
     assert!(page.html.contains(&old), "{}", page.html);
     let mail = mailbox.wait_for(&new, 1, Duration::from_secs(10)).await;
     let link = link_in(&mail[0].text(), "/link/new-address");
-    let token = link
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&link);
     // Anyone holding the link may use it (it proves the new address), once.
     let mut other = Agent::new(&state);
     other.get(&link).await;
@@ -583,14 +551,7 @@ async fn a_new_address_is_confirmed_at_the_new_address(db: TestDb) {
     );
     let mail = mailbox.wait_for(&new, 2, Duration::from_secs(10)).await;
     let link = link_in(&mail[1].text(), "/link/verify");
-    let token = link
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = token_of(&link);
     let page = member.post("/link/verify", &[("token", &token)]).await;
     assert_eq!(page.location.as_deref(), Some("/account?changed=verified"));
 }

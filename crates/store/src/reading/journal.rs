@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
-use crate::db::Store;
+use crate::db::{Store, Tx};
 use crate::error::StoreError;
 use crate::reading::error::ReadingError;
 use crate::reading::practice::PracticeLogItem;
@@ -163,6 +163,48 @@ fn checked_item(
     Ok((key, body))
 }
 
+/// Writes one checked item in `tx`: an empty text deletes it. Returns its
+/// created and updated times, `None` after a deletion.
+async fn write_item(
+    tx: &mut Tx,
+    user_id: i64,
+    target: &EntryTarget,
+    entry_slug: &str,
+    key: JournalKey,
+    body: &str,
+    now: i64,
+) -> Result<Option<(i64, i64)>, StoreError> {
+    if body.is_empty() {
+        sqlx::query(
+            "DELETE FROM journal
+             WHERE user_id = $1 AND journey_id = $2 AND entry_slug = $3 AND item = $4",
+        )
+        .bind(user_id)
+        .bind(target.journey_id)
+        .bind(entry_slug)
+        .bind(key.to_string())
+        .execute(&mut **tx)
+        .await?;
+        return Ok(None);
+    }
+    let row = sqlx::query(include_str!("sql/save_journal.sql"))
+        .bind(user_id)
+        .bind(target.journey_id)
+        .bind(entry_slug)
+        .bind(key.to_string())
+        .bind(body)
+        .bind(now)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(row) = row else {
+        return Err(crate::AccountError::UnknownUser(format!("id {user_id}")).into());
+    };
+    Ok(Some((
+        row.try_get("created_at")?,
+        row.try_get("updated_at")?,
+    )))
+}
+
 fn journal_item(row: &AnyRow) -> Result<JournalItem, StoreError> {
     let item: String = row.try_get("item")?;
     Ok(JournalItem {
@@ -199,40 +241,27 @@ impl Store {
     ) -> Result<Option<JournalItem>, StoreError> {
         let target = self.published_entry(journey_slug, entry_slug).await?;
         let (key, body) = checked_item(&target, entry_slug, item, body)?;
-        if body.is_empty() {
-            sqlx::query(
-                "DELETE FROM journal
-                 WHERE user_id = $1 AND journey_id = $2 AND entry_slug = $3 AND item = $4",
-            )
-            .bind(user_id)
-            .bind(target.journey_id)
-            .bind(entry_slug)
-            .bind(key.to_string())
-            .execute(self.pool())
-            .await?;
-            return Ok(None);
-        }
-        let row = sqlx::query(include_str!("sql/save_journal.sql"))
-            .bind(user_id)
-            .bind(target.journey_id)
-            .bind(entry_slug)
-            .bind(key.to_string())
-            .bind(&body)
-            .bind(self.now_ms())
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(row) = row else {
-            return Err(crate::AccountError::UnknownUser(format!("id {user_id}")).into());
-        };
-        Ok(Some(JournalItem {
+        let mut tx = self.begin_write().await?;
+        let written = write_item(
+            &mut tx,
+            user_id,
+            &target,
+            entry_slug,
+            key,
+            &body,
+            self.now_ms(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(written.map(|(created_at, updated_at)| JournalItem {
             journey_slug: journey_slug.to_owned(),
             journey_title: target.journey_title,
             entry_slug: entry_slug.to_owned(),
             entry_title: Some(target.entry_title),
             item: key,
             body,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            created_at,
+            updated_at,
         }))
     }
 
@@ -254,31 +283,7 @@ impl Store {
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
         for (key, body) in &checked {
-            if body.is_empty() {
-                sqlx::query(
-                    "DELETE FROM journal
-                     WHERE user_id = $1 AND journey_id = $2 AND entry_slug = $3 AND item = $4",
-                )
-                .bind(user_id)
-                .bind(target.journey_id)
-                .bind(entry_slug)
-                .bind(key.to_string())
-                .execute(&mut *tx)
-                .await?;
-            } else {
-                let row = sqlx::query(include_str!("sql/save_journal.sql"))
-                    .bind(user_id)
-                    .bind(target.journey_id)
-                    .bind(entry_slug)
-                    .bind(key.to_string())
-                    .bind(body)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if row.is_none() {
-                    return Err(crate::AccountError::UnknownUser(format!("id {user_id}")).into());
-                }
-            }
+            write_item(&mut tx, user_id, &target, entry_slug, *key, body, now).await?;
         }
         tx.commit().await?;
         Ok(checked.len())

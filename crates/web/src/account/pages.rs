@@ -320,6 +320,29 @@ async fn check_email(
     .await
 }
 
+/// The form `page` (`sign-up`, `reset`) again, with what was typed and why
+/// it is not an address.
+async fn not_an_address(
+    state: &AppState,
+    csrf: &CsrfToken,
+    page_name: &str,
+    typed: &str,
+) -> Result<Response, AppError> {
+    page(
+        state,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &format!("{page_name}.html"),
+        csrf,
+        None,
+        context! {
+            path => format!("/{page_name}"),
+            email => typed.chars().take(254).collect::<String>(),
+            problem => "Please enter an email address, like name@example.org.",
+        },
+    )
+    .await
+}
+
 /// `GET /sign-up`.
 pub(crate) async fn sign_up_form(
     State(state): State<AppState>,
@@ -355,19 +378,7 @@ pub(crate) async fn sign_up(
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     let Ok(email) = Email::parse(&form.email) else {
-        return page(
-            &state,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "sign-up.html",
-            &csrf,
-            None,
-            context! {
-                path => "/sign-up",
-                email => form.email.chars().take(254).collect::<String>(),
-                problem => "Please enter an email address, like name@example.org.",
-            },
-        )
-        .await;
+        return not_an_address(&state, &csrf, "sign-up", &form.email).await;
     };
     throttle::check(&state, Action::Link, &client, Some(&email)).await?;
     let next = safe_next(form.next.as_deref(), HOME);
@@ -421,19 +432,7 @@ pub(crate) async fn reset(
     Form(form): Form<EmailForm>,
 ) -> Result<Response, AppError> {
     let Ok(email) = Email::parse(&form.email) else {
-        return page(
-            &state,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "reset.html",
-            &csrf,
-            None,
-            context! {
-                path => "/reset",
-                email => form.email.chars().take(254).collect::<String>(),
-                problem => "Please enter an email address, like name@example.org.",
-            },
-        )
-        .await;
+        return not_an_address(&state, &csrf, "reset", &form.email).await;
     };
     throttle::check(&state, Action::Link, &client, Some(&email)).await?;
     send_sign_in_link(&state, &email, "/account#password", false).await?;

@@ -116,20 +116,15 @@ pub(crate) struct FollowForm {
     start: String,
 }
 
-/// `POST /journeys/{journey}/follow`: start today or on a chosen date.
+/// `POST /journeys/{journey}/follow`: start today or on a chosen date (a
+/// journey followed already keeps its done days).
 pub(crate) async fn follow(
     State(state): State<AppState>,
     member: Member,
     Path(journey): Path<String>,
     Form(form): Form<FollowForm>,
 ) -> Result<Response, AppError> {
-    let start = start_date(&state, &member, &form.start)?;
-    state
-        .store()
-        .start_journey(member.id(), &journey, start)
-        .await
-        .map_err(refused)?;
-    Ok(Redirect::to(&format!("/journeys/{journey}/progress")).into_response())
+    begin(&state, &member, &journey, &form.start, false).await
 }
 
 /// `POST /journeys/{journey}/restart`: begin again, from a date, with no day done.
@@ -139,12 +134,26 @@ pub(crate) async fn restart(
     Path(journey): Path<String>,
     Form(form): Form<FollowForm>,
 ) -> Result<Response, AppError> {
-    let start = start_date(&state, &member, &form.start)?;
-    state
-        .store()
-        .restart_journey(member.id(), &journey, start)
-        .await
-        .map_err(refused)?;
+    begin(&state, &member, &journey, &form.start, true).await
+}
+
+/// Follows `journey` from the typed date (empty: today), clearing the done
+/// days when `afresh`, then shows the progress.
+async fn begin(
+    state: &AppState,
+    member: &Member,
+    journey: &str,
+    typed: &str,
+    afresh: bool,
+) -> Result<Response, AppError> {
+    let start = start_date(state, member, typed)?;
+    let store = state.store();
+    let begun = if afresh {
+        store.restart_journey(member.id(), journey, start).await
+    } else {
+        store.start_journey(member.id(), journey, start).await
+    };
+    begun.map_err(refused)?;
     Ok(Redirect::to(&format!("/journeys/{journey}/progress")).into_response())
 }
 

@@ -24,6 +24,8 @@ async fn the_demo_pages_render_and_pass_axe() {
         ("not-found", "/no/such/page", "Page not found"),
         ("bible", "/bible", "Bible"),
         ("passage", "/bible/Ps.46", "Psalm 46"),
+        ("sign-in", "/sign-in", "Sign in"),
+        ("sign-up", "/sign-up", "Join Still Waters"),
     ];
     let mut failures = Vec::new();
     for (device, width, height) in [PHONE, DESKTOP] {

@@ -214,6 +214,9 @@ async fn a_reader_walks_the_demo_journey_in_a_browser(db: TestDb) {
         .await;
         click(&browser, "form.journal-form button[type=submit]").await;
         assert!(body_text(&browser).await.contains("your journal is saved."));
+        look(&browser, &format!("entry-member-{device}"), &mut failures).await;
+        goto(&browser, &site, "/account").await;
+        look(&browser, &format!("account-{device}"), &mut failures).await;
         goto(&browser, &site, "/journal").await;
         let link = browser
             .client

@@ -6,8 +6,8 @@
 # MEMBERS members made with SQL (bench/accounts/members.py: a live session
 # each, following the journey from a few days ago, its first days done), then
 # one `abide serve` (release) measured on loopback:
-#   read  (wrk -t2 -cCONNECTIONS, DURATION s, RUNS rounds, medians; the three
-#          pages alternate within each round):
+#   read  (wrk -t2 -cCONNECTIONS --timeout 10s, DURATION s, RUNS rounds,
+#          medians; the three pages alternate within each round):
 #     guest   an entry page from the page cache (warmed first);
 #     member  the same entry page with a member's session cookie, ROTATE
 #             members in turn (bench/accounts/read.lua);
@@ -16,7 +16,8 @@
 #          DURATION_WRITE s, each alternating "mark a day done" and "save a
 #          journal answer"; then the database is compared with what the server
 #          said it saved, row for row.
-# The server's peak RSS is taken per phase (VmHWM, reset before each phase).
+# Per phase, also the server's peak RSS (VmHWM, reset before each phase) and
+# its CPU time per request (with PostgreSQL's processes' on PostgreSQL).
 # Prints a table per engine; paste the figures into bench/RESULTS.md.
 #
 #   bench/accounts/run.sh     (DURATION=10 RUNS=3 CONNECTIONS=64 ENTRIES=1000
@@ -67,6 +68,19 @@ wrk_ms() { awk -v q="$1" '$1==q {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} 
 reset_peak() { echo 5 > "/proc/$server/clear_refs" 2>/dev/null || peak_note=" (VmHWM could not be reset: peaks are cumulative)"; }
 peak_kb() { awk '/VmHWM/ {print $2}' "/proc/$server/status"; }
 peak_note=""
+# CPU time (clock ticks) of the server, and of PostgreSQL's processes when it
+# runs: divided by the requests served, it stays meaningful on a machine that
+# other work keeps busy, where requests per second do not.
+tick=$(getconf CLK_TCK)
+cpu_of() { local p t=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+server_cpu() { cpu_of "$server"; }
+pg_cpu() {
+  [ "$engine" = postgres ] || { echo 0; return; }
+  local master; master=$(head -n 1 "$ABIDE_PG_DATA/postmaster.pid")
+  # shellcheck disable=SC2046
+  cpu_of "$master" $(pgrep -P "$master")
+}
+ms_per() { awk -v t="$1" -v n="$2" -v hz="$tick" 'BEGIN {if (n > 0) printf "%.3f", t * 1000 / hz / n; else print "-"}'; }
 
 # sql ENGINE: runs SQL from stdin; query ENGINE SQL: prints rows, tab-separated.
 sql() {
@@ -146,16 +160,19 @@ bench_engine() {
 
   declare -A url=([guest]="$base$entry" [member]="$base$entry" [today]="$base/today")
   declare -A args=([guest]="" [member]="$data/tokens.txt $ROTATE" [today]="$data/tokens.txt $ROTATE")
-  declare -A rps p50 p99 errs peak
+  declare -A rps p50 p99 errs peak reqs cpu dbcpu
   local phase run
-  for phase in guest member today; do errs[$phase]=0; peak[$phase]=0; done
+  for phase in guest member today; do errs[$phase]=0; peak[$phase]=0; reqs[$phase]=0; cpu[$phase]=0; dbcpu[$phase]=0; done
   for run in $(seq 1 "$RUNS"); do
     for phase in guest member today; do
       abide_log "[$engine] read round $run/$RUNS: $phase"
       reset_peak
+      local c0 d0; c0=$(server_cpu); d0=$(pg_cpu)
       # shellcheck disable=SC2086
-      wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$here/read.lua" "${url[$phase]}" -- ${args[$phase]} > "$work/wrk.out"
+      wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -s "$here/read.lua" "${url[$phase]}" -- ${args[$phase]} > "$work/wrk.out"
       local k; k=$(peak_kb); [ "$k" -gt "${peak[$phase]}" ] && peak[$phase]=$k
+      cpu[$phase]=$(( cpu[$phase] + $(server_cpu) - c0 )); dbcpu[$phase]=$(( dbcpu[$phase] + $(pg_cpu) - d0 ))
+      reqs[$phase]=$(( reqs[$phase] + $(awk '/requests in/ {print $1}' "$work/wrk.out") ))
       rps[$phase]+="$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out") "
       p50[$phase]+="$(wrk_ms 50% "$work/wrk.out") "
       p99[$phase]+="$(wrk_ms 99% "$work/wrk.out") "
@@ -165,9 +182,12 @@ bench_engine() {
 
   abide_log "[$engine] write: $WRITERS members for ${DURATION_WRITE}s"
   reset_peak
+  local wc0 wd0; wc0=$(server_cpu); wd0=$(pg_cpu)
   python3 "$here/write.py" run "$base" "$data/tokens.txt" "$data/steps.txt" "$JOURNEY" \
     "$WRITERS" "$DURATION_WRITE" "$WRITE_PROCS" "$work/write-$engine.json" > "$work/write-$engine.summary"
   peak[write]=$(peak_kb)
+  cpu[write]=$(( $(server_cpu) - wc0 )); dbcpu[write]=$(( $(pg_cpu) - wd0 ))
+  reqs[write]=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["requests"])' "$work/write-$engine.json")
   query "$engine" "SELECT u.email, e.slug FROM step_done d JOIN users u ON u.id = d.user_id
     JOIN entries e ON e.id = d.entry_id" > "$work/step_done.tsv"
   query "$engine" "SELECT u.email, l.entry_slug, l.item, l.body FROM journal l
@@ -190,6 +210,11 @@ bench_engine() {
       ratio=$(awk -v a="$r" -v g="$m_guest" 'BEGIN {printf "%.2f", a/g}')
       case $phase in guest) bytes=$bytes_guest ;; member) bytes=$bytes_member ;; today) bytes=$bytes_today ;; esac
       printf '| %s (%s) | %s | %s | %s | %s | %s | %s | %s |\n' "$phase" "${url[$phase]#"$base"}" "$bytes" "$r" "$q50" "$q99" "$ratio" "${errs[$phase]}" "${peak[$phase]}"
+    done
+    printf '\nCPU per request (all rounds; server = abide serve, db = PostgreSQL processes):\n'
+    for phase in guest member today write; do
+      printf -- '- %s: %s requests, server %s ms, db %s ms\n' "$phase" "${reqs[$phase]}" \
+        "$(ms_per "${cpu[$phase]}" "${reqs[$phase]}")" "$(ms_per "${dbcpu[$phase]}" "${reqs[$phase]}")"
     done
     for phase in guest member today; do
       printf '%s, each round: req/s %s; p99 ms %s\n' "$phase" "${rps[$phase]% }" "${p99[$phase]% }"
@@ -217,7 +242,7 @@ PY
 for engine in $ENGINES; do
   bench_engine "$engine"
 done
-printf '\nwrk -t2 -c%s -d%ss --latency, median of %s rounds; write: %s members, %ss, %s generator processes\n' \
+printf '\nwrk -t2 -c%s -d%ss --timeout 10s --latency, median of %s rounds; write: %s members, %ss, %s generator processes\n' \
   "$CONNECTIONS" "$DURATION" "$RUNS" "$WRITERS" "$DURATION_WRITE" "$WRITE_PROCS"
 printf 'machine: %s cores, %s, %s RAM; %s; load average now %s\n' "$(nproc)" \
   "$(lscpu | awk -F: '/Model name/ {gsub(/^ +/,"",$2); print $2}')" \

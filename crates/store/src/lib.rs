@@ -43,9 +43,10 @@ pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
 pub use reading::{
-    DoneRecord, EnrolmentRecord, EntryJournal, JournalItem, JournalKey, JournalPage, JourneyDetail,
-    JourneyProgress, LinkRecord, MAX_JOURNAL_CHARS, MAX_JOURNAL_PAGE, PracticeLogItem,
-    ReadingError, STREAK_RULE, Schedule, SessionRecord, StepView, Streak, Today, UserExport,
+    DoneRecord, EnrolmentRecord, EntryJournal, EntryStep, JournalItem, JournalKey, JournalPage,
+    JourneyDetail, JourneyProgress, LinkRecord, MAX_JOURNAL_CHARS, MAX_JOURNAL_PAGE,
+    PracticeLogItem, ReadingError, STREAK_RULE, Schedule, SessionRecord, StepView, Streak, Today,
+    UserExport,
 };
 pub use settings::{SiteSettings, SocialLink};
 pub use time::{Clock, NotSimulated};

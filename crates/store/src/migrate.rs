@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reading",
         sql: include_str!("../migrations/0005_reading.sql"),
     },
+    Migration {
+        version: 6,
+        name: "reading_indexes",
+        sql: include_str!("../migrations/0006_reading_indexes.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

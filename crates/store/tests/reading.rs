@@ -637,6 +637,64 @@ async fn a_whole_journal_form_is_saved_or_nothing_is(db: TestDb) {
 }
 store_test!(a_whole_journal_form_is_saved_or_nothing_is);
 
+async fn an_entrys_step_agrees_with_the_whole_schedule(db: TestDb) {
+    let (store, ruth) = setup(&db).await;
+    // Not following: nothing of a schedule.
+    let part = store
+        .entry_step(ruth.id, SW, "be-still")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((part.following, part.step), (false, None));
+    let today = date(2026, 3, 30);
+    store
+        .start_journey(ruth.id, SW, date(2026, 3, 28))
+        .await
+        .unwrap();
+    store
+        .mark_done(ruth.id, SW, "be-still", today)
+        .await
+        .unwrap();
+    let detail = store
+        .journey_progress(ruth.id, SW, today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(detail.steps.len() >= 4);
+    // Every step as the whole schedule has it, from one entry's query.
+    for step in &detail.steps {
+        let part = store
+            .entry_step(ruth.id, SW, &step.entry_slug)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(part.following);
+        assert_eq!(part.step.as_ref(), Some(step), "{}", step.entry_slug);
+    }
+    // An introduction or a recap is no step; an unknown entry is nothing.
+    let intro = store
+        .entry_step(ruth.id, SW, "why-rest")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((intro.following, intro.step), (true, None));
+    assert!(
+        store
+            .entry_step(ruth.id, SW, "no-such-entry")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .entry_step(ruth.id, "no-such-journey", "be-still")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+store_test!(an_entrys_step_agrees_with_the_whole_schedule);
+
 async fn the_journal_is_paged_newest_first(db: TestDb) {
     let (store, ruth) = setup(&db).await;
     let clock = store.clock().clone();

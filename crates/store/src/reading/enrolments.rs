@@ -79,6 +79,16 @@ pub struct JourneyDetail {
     pub practice_log: Vec<PracticeLogItem>,
 }
 
+/// A member's part of one entry (see [`Store::entry_step`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EntryStep {
+    /// Whether they follow the entry's journey.
+    pub following: bool,
+    /// The entry as a step of their schedule; `None` when they do not follow
+    /// the journey or the entry is not a day (an introduction, a recap).
+    pub step: Option<StepView>,
+}
+
 /// A followed journey read from the database: everything the views derive from.
 pub(crate) struct Followed {
     pub(crate) journey_id: i64,
@@ -188,6 +198,59 @@ impl Store {
         let zone = jiff::tz::TimeZone::get(time_zone)
             .map_err(|_| AccountError::UnknownTimeZone(time_zone.to_owned()))?;
         Ok(zone.to_datetime(self.clock().now()).date())
+    }
+
+    /// The member's part of one entry: whether they follow its journey, and
+    /// the entry as a step of their schedule (its number, date and done mark).
+    /// One query answered from indexes, however long the journey: what an
+    /// entry page asks. `None` for an unknown journey or entry.
+    pub async fn entry_step(
+        &self,
+        user_id: i64,
+        journey_slug: &str,
+        entry_slug: &str,
+    ) -> Result<Option<EntryStep>, StoreError> {
+        let row = sqlx::query(include_str!("sql/entry_step.sql"))
+            .bind(user_id)
+            .bind(journey_slug)
+            .bind(entry_slug)
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let Some(start) = row.try_get::<Option<String>, _>("start_date")? else {
+            return Ok(Some(EntryStep {
+                following: false,
+                step: None,
+            }));
+        };
+        let kind: String = row.try_get("kind")?;
+        if kind != "day" {
+            return Ok(Some(EntryStep {
+                following: true,
+                step: None,
+            }));
+        }
+        let start = stored_date(&start, "enrolments.start_date")?;
+        let before: i64 = row.try_get("days_before")?;
+        let done_on: Option<String> = row.try_get("done_on")?;
+        Ok(Some(EntryStep {
+            following: true,
+            step: Some(StepView {
+                number: usize::try_from(before).unwrap_or(0) + 1,
+                entry_slug: row.try_get("entry_slug")?,
+                title: row.try_get("entry_title")?,
+                week: row.try_get("week")?,
+                day: row.try_get("day")?,
+                date: add_days(start, before),
+                publish_at: row.try_get("publish_at")?,
+                done_on: done_on
+                    .map(|d| stored_date(&d, "step_done.done_on"))
+                    .transpose()?,
+                done_at: row.try_get("done_at")?,
+            }),
+        }))
     }
 
     /// Follows a published journey with day 1 on `start_date` (the member's

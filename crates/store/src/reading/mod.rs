@@ -20,7 +20,7 @@ mod schedule;
 mod steps;
 
 pub use data_rights::{DoneRecord, EnrolmentRecord, LinkRecord, SessionRecord, UserExport};
-pub use enrolments::{JourneyDetail, JourneyProgress, StepView};
+pub use enrolments::{EntryStep, JourneyDetail, JourneyProgress, StepView};
 pub use error::ReadingError;
 pub use journal::{
     EntryJournal, JournalItem, JournalKey, JournalPage, MAX_JOURNAL_CHARS, MAX_JOURNAL_PAGE,

@@ -46,16 +46,12 @@ pub(crate) async fn show(
     let walk = match &member {
         Some(member) if readable => {
             let user = &member.session.user;
-            let today = member.today(&state)?;
-            let progress = store
-                .journey_progress(user.id, &journey.slug, today)
+            // One indexed query, however long the journey.
+            let part = store
+                .entry_step(user.id, &journey.slug, &entry.card.slug)
                 .await?;
-            let step = progress.as_ref().and_then(|p| {
-                p.steps
-                    .iter()
-                    .find(|s| s.entry_slug == entry.card.slug)
-                    .cloned()
-            });
+            let following = part.as_ref().is_some_and(|p| p.following);
+            let step = part.and_then(|p| p.step);
             let journal = store
                 .journal_for_entry(user.id, &journey.slug, &entry.card.slug)
                 .await?;
@@ -66,7 +62,7 @@ pub(crate) async fn show(
                 .collect();
             let saved = uri.query().is_some_and(|q| q.contains("saved=journal"));
             Some(context! {
-                following => progress.is_some(),
+                following,
                 step => Serde(step),
                 answers,
                 saved,

@@ -571,6 +571,7 @@ pub(crate) struct LinkForm {
 pub(crate) async fn use_link(
     State(state): State<AppState>,
     Path(kind): Path<String>,
+    Client(client): Client,
     headers: HeaderMap,
     axum::Extension(csrf): axum::Extension<CsrfToken>,
     Form(form): Form<LinkForm>,
@@ -585,6 +586,9 @@ pub(crate) async fn use_link(
         let problem = match problem {
             Some(problem) => Some(problem),
             None if !form.password.is_empty() => {
+                // Hashing costs what checking a password costs, and comes
+                // before the link is spent: bounded like password attempts.
+                throttle::check(&state, Action::Password, &client, None).await?;
                 let password = form.password.clone();
                 match state
                     .heavy()

@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::account::pages;
 use crate::error::AppError;
 use crate::handlers::{
-    assets, authors, entries, feeds, health, home, journeys, passages, preferences, tags,
+    assets, authors, entries, feeds, health, home, journeys, passages, practices, preferences, tags,
 };
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::state::AppState;
@@ -55,6 +55,14 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(pages::save_password))
         .route("/account/email", post(pages::change_email))
         .route("/account/verify", post(pages::send_verification))
+        .route(
+            "/journeys/{journey}/{entry}/practice/{n}",
+            get(practices::show),
+        )
+        .route(
+            "/journeys/{journey}/{entry}/practice/{n}/log",
+            post(practices::log),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::account::forms::guard,

@@ -13,6 +13,7 @@ mod limits;
 mod members;
 mod pages;
 mod passages;
+mod practices;
 mod rendered;
 mod server;
 mod util;

@@ -16,4 +16,5 @@ mod passages;
 mod practices;
 mod rendered;
 mod server;
+mod timer;
 mod util;

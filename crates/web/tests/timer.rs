@@ -75,8 +75,14 @@ async fn sign_in(browser: &Browser, url: &str) {
         .click()
         .await
         .unwrap();
-    let here = browser.client.current_url().await.unwrap();
-    assert_eq!(here.path(), PAGE, "signed in");
+    // Checking a password is slow work in a debug build: wait for the page.
+    for _ in 0..300 {
+        if browser.client.current_url().await.unwrap().path() == PAGE {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("not signed in:\n{}", browser.client.source().await.unwrap());
 }
 
 async fn js(browser: &Browser, script: &str) -> Value {
@@ -167,6 +173,23 @@ async fn the_timer_counts_down_pauses_ends_and_fills_the_log() {
                 .await,
                 "breathe"
             );
+            // ... unless the reader asks for less motion: a rule of the served
+            // stylesheet stills the running circle (WebDriver cannot switch
+            // the preference itself).
+            assert_eq!(
+                js(
+                    &browser,
+                    "for (const sheet of document.styleSheets) for (const rule of sheet.cssRules) {
+                       if (!rule.media || rule.conditionText !== '(prefers-reduced-motion: reduce)') continue;
+                       for (const inner of rule.cssRules) {
+                         if (document.querySelector('.timer-breath').matches(inner.selectorText)) return inner.style.animationName;
+                       }
+                     }
+                     return null"
+                )
+                .await,
+                "none"
+            );
             browser
                 .screenshot(&format!("practice-{device}-{theme}-running"))
                 .await;
@@ -238,7 +261,9 @@ async fn the_timer_counts_down_pauses_ends_and_fills_the_log() {
         click(&browser, "[data-timer-log] button[type=submit]").await;
         let notice = browser
             .client
-            .find(Locator::Css(".notice"))
+            .wait()
+            .at_most(Duration::from_secs(60))
+            .for_element(Locator::Css(".notice"))
             .await
             .unwrap()
             .text()

@@ -93,6 +93,15 @@ impl ReceivedMail {
     }
 }
 
+/// The delivery counter in a Maildir file name such as
+/// `1795889470.M431598P10335Q707.host`, if it has one.
+fn delivery_number(path: &std::path::Path) -> Option<u64> {
+    let name = path.file_name()?.to_str()?;
+    let unique = name.split('.').nth(1)?;
+    let (_, after) = unique.rsplit_once('Q')?;
+    after.parse().ok()
+}
+
 fn header_value<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     let (key, value) = line.split_once(':')?;
     key.eq_ignore_ascii_case(name).then_some(value)
@@ -113,17 +122,11 @@ impl Mailbox {
             let Ok(entries) = std::fs::read_dir(self.dir.join(sub)) else {
                 continue;
             };
-            // In the order they arrived: Maildir names do not sort by time
-            // (their microseconds are not zero-padded).
-            let mut paths: Vec<_> = entries
-                .filter_map(|e| e.ok())
-                .map(|e| {
-                    let arrived = e.metadata().and_then(|m| m.modified()).ok();
-                    (arrived, e.path())
-                })
-                .collect();
-            paths.sort();
-            let paths = paths.into_iter().map(|(_, path)| path);
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            // In delivery order: by the server's counter (`Q<n>` in the file
+            // name), as the microseconds in the name are not zero-padded and
+            // do not sort as text.
+            paths.sort_by_key(|p| (delivery_number(p), p.clone()));
             for path in paths {
                 let Ok(bytes) = std::fs::read(&path) else {
                     continue;

@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 use crate::account::pages;
 use crate::error::AppError;
 use crate::handlers::{
-    assets, authors, entries, feeds, health, home, journeys, passages, preferences, tags,
+    assets, authors, entries, feeds, health, home, journeys, passages, practices, preferences, tags,
 };
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::reader;
@@ -71,6 +71,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/journeys/{journey}/{entry}/journal",
             post(reader::save_journal),
+        )
+        .route(
+            "/journeys/{journey}/{entry}/practice/{n}",
+            get(practices::show),
+        )
+        .route(
+            "/journeys/{journey}/{entry}/practice/{n}/log",
+            post(practices::log),
         )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -25,6 +25,10 @@ async fn every_page_renders(db: TestDb) {
         ("/journeys", "journeys.html"),
         ("/journeys/learning-to-wait", "journey.html"),
         ("/journeys/learning-to-wait/the-long-night", "entry.html"),
+        (
+            "/journeys/learning-to-wait/the-long-night/practice/1",
+            "practice.html",
+        ),
         ("/tags", "tags.html"),
         ("/tags/lament", "tag.html"),
         ("/authors/ada-lin", "author.html"),

@@ -78,6 +78,10 @@ const SEEDS: &[&str] = &[
     "/journeys/the-inner-room/progress",
     "/journeys/the-inner-room/the-first-room/done",
     "/journeys/the-inner-room/the-first-room/journal",
+    // A practice of a reading for members, and where its log is posted.
+    "/journeys/the-open-door/the-inner-table/practice/1",
+    "/journeys/the-inner-room/the-first-room/practice/1",
+    "/journeys/the-open-door/the-inner-table/practice/1/log",
 ];
 
 /// How far the crawl goes: enough for every page of the fixtures, not the

@@ -30,6 +30,11 @@ const PAGES: &[(&str, &str, StatusCode)] = &[
         "/journeys/learning-to-wait/hannahs-prayer",
         StatusCode::OK,
     ),
+    (
+        "practice",
+        "/journeys/learning-to-wait/the-long-night/practice/1",
+        StatusCode::OK,
+    ),
     ("tags", "/tags", StatusCode::OK),
     ("tag", "/tags/prayer", StatusCode::OK),
     ("author", "/authors/ada-lin", StatusCode::OK),

@@ -8,5 +8,6 @@ pub(crate) mod health;
 pub(crate) mod home;
 pub(crate) mod journeys;
 pub(crate) mod passages;
+pub(crate) mod practices;
 pub(crate) mod preferences;
 pub(crate) mod tags;

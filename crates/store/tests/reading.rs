@@ -695,6 +695,56 @@ async fn an_entrys_step_agrees_with_the_whole_schedule(db: TestDb) {
 }
 store_test!(an_entrys_step_agrees_with_the_whole_schedule);
 
+/// The Today view reads only the member's marks and the days it shows; it
+/// must say exactly what the whole schedule says, whatever the date and the
+/// pattern of done days.
+async fn todays_view_agrees_with_the_whole_schedule(db: TestDb) {
+    let (store, ruth) = setup(&db).await;
+    let start = date(2026, 3, 28);
+    store.start_journey(ruth.id, SW, start).await.unwrap();
+    let check = |label: &'static str| {
+        let store = store.clone();
+        async move {
+            for offset in [-3, 0, 1, 2, 3, 5, 9, 40] {
+                let today = start.checked_add(jiff::Span::new().days(offset)).unwrap();
+                let views = store.enrolments(ruth.id, today).await.unwrap();
+                let whole = store
+                    .journey_progress(ruth.id, SW, today)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(views.len(), 1);
+                assert_eq!(views[0], whole.progress, "{label}, day {offset}");
+            }
+        }
+    };
+    check("nothing done").await;
+    store
+        .mark_done(ruth.id, SW, "be-still", date(2026, 3, 28))
+        .await
+        .unwrap();
+    check("day 1 done").await;
+    let detail = store
+        .journey_progress(ruth.id, SW, start)
+        .await
+        .unwrap()
+        .unwrap();
+    let last = detail.steps.last().unwrap().entry_slug.clone();
+    store
+        .mark_done(ruth.id, SW, &last, date(2026, 3, 30))
+        .await
+        .unwrap();
+    check("first and last done").await;
+    for step in &detail.steps {
+        store
+            .mark_done(ruth.id, SW, &step.entry_slug, date(2026, 4, 2))
+            .await
+            .unwrap();
+    }
+    check("all done").await;
+}
+store_test!(todays_view_agrees_with_the_whole_schedule);
+
 async fn the_journal_is_paged_newest_first(db: TestDb) {
     let (store, ruth) = setup(&db).await;
     let clock = store.clock().clone();

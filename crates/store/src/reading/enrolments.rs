@@ -109,31 +109,61 @@ impl Followed {
     }
 
     fn progress(&self, today: Date) -> JourneyProgress {
-        let schedule = self.schedule();
-        let step = |n: usize| self.steps.get(n.wrapping_sub(1)).cloned();
-        let position = schedule.today(today);
-        JourneyProgress {
-            journey_slug: self.journey_slug.clone(),
-            journey_title: self.journey_title.clone(),
-            start_date: self.start_date,
-            end_date: schedule.end_date(),
-            today: position,
-            todays_step: match position {
-                Today::Scheduled { step: n } => step(n),
-                _ => None,
+        progress_of(
+            Head {
+                journey_slug: &self.journey_slug,
+                journey_title: &self.journey_title,
+                start_date: self.start_date,
+                created_at: self.created_at,
             },
-            total_steps: schedule.len(),
-            steps_done: schedule.steps_done(),
-            current_step: schedule.current().and_then(step),
-            missed: schedule
-                .missed(today)
-                .into_iter()
-                .filter_map(step)
-                .collect(),
-            all_done: schedule.all_done(),
-            streak: Streak::new(self.steps.iter().filter_map(|s| s.done_on), today),
-            followed_at: self.created_at,
-        }
+            &self.schedule(),
+            |n| self.steps.get(n.wrapping_sub(1)).cloned(),
+            self.steps.iter().filter_map(|s| s.done_on),
+            today,
+        )
+    }
+}
+
+/// What a progress view says of its journey besides the steps.
+struct Head<'a> {
+    journey_slug: &'a str,
+    journey_title: &'a str,
+    start_date: Date,
+    created_at: i64,
+}
+
+/// The progress view of one followed journey on `today`, from its schedule,
+/// a way to get step n (from 1; only today's, the current one and the
+/// missed ones are asked for) and the dates the member walked.
+fn progress_of(
+    head: Head<'_>,
+    schedule: &Schedule,
+    step: impl Fn(usize) -> Option<StepView>,
+    walked: impl IntoIterator<Item = Date>,
+    today: Date,
+) -> JourneyProgress {
+    let position = schedule.today(today);
+    JourneyProgress {
+        journey_slug: head.journey_slug.to_owned(),
+        journey_title: head.journey_title.to_owned(),
+        start_date: head.start_date,
+        end_date: schedule.end_date(),
+        today: position,
+        todays_step: match position {
+            Today::Scheduled { step: n } => step(n),
+            _ => None,
+        },
+        total_steps: schedule.len(),
+        steps_done: schedule.steps_done(),
+        current_step: schedule.current().and_then(&step),
+        missed: schedule
+            .missed(today)
+            .into_iter()
+            .filter_map(&step)
+            .collect(),
+        all_done: schedule.all_done(),
+        streak: Streak::new(walked, today),
+        followed_at: head.created_at,
     }
 }
 
@@ -366,15 +396,114 @@ impl Store {
         user_id: i64,
         today: Date,
     ) -> Result<Vec<JourneyProgress>, StoreError> {
-        let rows = sqlx::query(include_str!("sql/steps.sql"))
+        // The journeys and the member's done days, numbered in the database:
+        // however long a journey, only the member's marks come back, then the
+        // few days the view shows (today's, the current one, the missed).
+        let heads = sqlx::query(include_str!("sql/followed_heads.sql"))
             .bind(user_id)
-            .bind(None::<&str>)
             .fetch_all(self.pool())
             .await?;
-        Ok(followed_from_rows(&rows)?
+        let marks = sqlx::query(include_str!("sql/followed_done.sql"))
+            .bind(user_id)
+            .fetch_all(self.pool())
+            .await?;
+        let mut out = Vec::with_capacity(heads.len());
+        for head in &heads {
+            let journey_id: i64 = head.try_get("journey_id")?;
+            let total = usize::try_from(head.try_get::<i64, _>("total")?).unwrap_or(0);
+            let start: String = head.try_get("start_date")?;
+            let start = stored_date(&start, "enrolments.start_date")?;
+            // Step number → (done on, done at).
+            let mut done = std::collections::BTreeMap::new();
+            for mark in &marks {
+                if mark.try_get::<i64, _>("journey_id")? != journey_id {
+                    continue;
+                }
+                let n = usize::try_from(mark.try_get::<i64, _>("n")?).unwrap_or(0);
+                let on: String = mark.try_get("done_on")?;
+                done.insert(
+                    n,
+                    (
+                        stored_date(&on, "step_done.done_on")?,
+                        mark.try_get::<Option<i64>, _>("done_at")?,
+                    ),
+                );
+            }
+            let schedule =
+                Schedule::new(start, (1..=total).map(|n| done.contains_key(&n)).collect());
+            let mut wanted: std::collections::BTreeSet<usize> =
+                schedule.missed(today).into_iter().collect();
+            wanted.extend(schedule.current());
+            if let Today::Scheduled { step } = schedule.today(today) {
+                wanted.insert(step);
+            }
+            let steps = self
+                .numbered_steps(journey_id, &wanted, start, &done)
+                .await?;
+            let journey_slug: String = head.try_get("journey_slug")?;
+            let journey_title: String = head.try_get("journey_title")?;
+            out.push(progress_of(
+                Head {
+                    journey_slug: &journey_slug,
+                    journey_title: &journey_title,
+                    start_date: start,
+                    created_at: head.try_get("created_at")?,
+                },
+                &schedule,
+                |n| steps.get(&n).cloned(),
+                done.values().map(|(on, _)| *on),
+                today,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Days `numbers` (from 1) of a journey as steps of a schedule from
+    /// `start`, with the member's `done` marks.
+    async fn numbered_steps(
+        &self,
+        journey_id: i64,
+        numbers: &std::collections::BTreeSet<usize>,
+        start: Date,
+        done: &std::collections::BTreeMap<usize, (Date, Option<i64>)>,
+    ) -> Result<std::collections::BTreeMap<usize, StepView>, StoreError> {
+        let mut steps = std::collections::BTreeMap::new();
+        if numbers.is_empty() {
+            return Ok(steps);
+        }
+        // Integers written here, never text from outside.
+        let list = numbers
             .iter()
-            .map(|f| f.progress(today))
-            .collect())
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = include_str!("sql/numbered_steps.sql").replace("NUMBERS", &list);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(journey_id)
+            .fetch_all(self.pool())
+            .await?;
+        for row in &rows {
+            let n = usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+            let mark = done.get(&n);
+            steps.insert(
+                n,
+                StepView {
+                    number: n,
+                    entry_slug: row.try_get("entry_slug")?,
+                    title: row.try_get("entry_title")?,
+                    week: row.try_get("week")?,
+                    day: row.try_get("day")?,
+                    date: add_days(
+                        start,
+                        i64::try_from(n.saturating_sub(1)).unwrap_or(i64::MAX),
+                    ),
+                    publish_at: row.try_get("publish_at")?,
+                    done_on: mark.map(|(on, _)| *on),
+                    done_at: mark.and_then(|(_, at)| *at),
+                },
+            );
+        }
+        Ok(steps)
     }
 
     /// One followed journey, whole, as seen on `today`; `None` when the

@@ -58,8 +58,12 @@ pub(crate) fn address(who: &str) -> String {
 /// Signs up `email` through the pages and the mailed link; returns the agent,
 /// signed in.
 pub(crate) async fn sign_up(state: &AppState, email: &str, name: &str) -> Agent {
+    sign_up_with(Agent::new(state), email, name).await
+}
+
+/// [`sign_up`] with an agent that may hold cookies already.
+async fn sign_up_with(mut agent: Agent, email: &str, name: &str) -> Agent {
     let mailbox = Mailbox::from_env();
-    let mut agent = Agent::new(state);
     let page = agent.get("/sign-up").await;
     assert_eq!(page.status, StatusCode::OK);
     let page = agent.post("/sign-up", &[("email", email)]).await;
@@ -93,7 +97,7 @@ async fn signing_up_by_emailed_link_creates_a_verified_member(db: TestDb) {
     let mut agent = Agent::new(&state);
     // A guest's translation preference carries over to the new account.
     agent.cookies.insert("translation".into(), "kjv".into());
-    let mut agent = sign_up_with(&state, &mut agent, &email, "Ruth <b>M</b>").await;
+    let mut agent = sign_up_with(agent, &email, "Ruth <b>M</b>").await;
     let user = db
         .store
         .user_by_email(&Email::parse(&email).unwrap())
@@ -119,30 +123,6 @@ async fn signing_up_by_emailed_link_creates_a_verified_member(db: TestDb) {
     );
 }
 store_test!(signing_up_by_emailed_link_creates_a_verified_member);
-
-/// [`sign_up`] with an agent that already holds cookies.
-async fn sign_up_with(state: &AppState, agent: &mut Agent, email: &str, name: &str) -> Agent {
-    let mailbox = Mailbox::from_env();
-    agent.get("/sign-up").await;
-    agent.post("/sign-up", &[("email", email)]).await;
-    let mail = mailbox.wait_for(email, 1, Duration::from_secs(10)).await;
-    let link = link_in(&mail[0].text(), "/link/sign-up");
-    let token = token_of(&link);
-    let page = agent
-        .post(
-            "/link/sign-up",
-            &[
-                ("token", &token),
-                ("name", name),
-                ("time_zone", "Europe/London"),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
-    let mut out = Agent::new(state);
-    out.cookies = agent.cookies.clone();
-    out
-}
 
 async fn links_work_once_expire_and_are_stored_hashed(db: TestDb) {
     let (state, clock) = site(&db.store);

@@ -161,6 +161,26 @@ fn stand_in_hash() -> &'static str {
     HASH.get_or_init(|| abide_store::hash_password("no one's password").unwrap_or_default())
 }
 
+/// Hashes a new password on the heavy-work gate: the hash, or (inner `Err`)
+/// the sentence saying why the password cannot be one.
+async fn new_password_hash(
+    state: &AppState,
+    password: String,
+) -> Result<Result<String, &'static str>, AppError> {
+    match state
+        .heavy()
+        .run(move || abide_store::hash_password(&password))
+        .await?
+    {
+        Ok(hash) => Ok(Ok(hash)),
+        Err(PasswordError::TooLong) => Ok(Err("That password is too long: 1,024 bytes at most.")),
+        Err(PasswordError::Empty) => Ok(Err("Please type a password.")),
+        Err(e) => Err(AppError::Store(StoreError::Account(
+            AccountError::Randomness(e.to_string()),
+        ))),
+    }
+}
+
 /// Signs `user` in on this browser: a new session (the old one of this
 /// browser, if any, ends: a token planted before signing in is worth
 /// nothing after), its cookie, and on to `next`.
@@ -589,24 +609,12 @@ pub(crate) async fn use_link(
                 // Hashing costs what checking a password costs, and comes
                 // before the link is spent: bounded like password attempts.
                 throttle::check(&state, Action::Password, &client, None).await?;
-                let password = form.password.clone();
-                match state
-                    .heavy()
-                    .run(move || abide_store::hash_password(&password))
-                    .await?
-                {
+                match new_password_hash(&state, form.password.clone()).await? {
                     Ok(hash) => {
                         password_hash = Some(hash);
                         None
                     }
-                    Err(PasswordError::TooLong) => {
-                        Some("That password is too long: 1,024 bytes at most.")
-                    }
-                    Err(e) => {
-                        return Err(AppError::Store(StoreError::Account(
-                            AccountError::Randomness(e.to_string()),
-                        )));
-                    }
+                    Err(problem) => Some(problem),
                 }
             }
             None => None,
@@ -938,21 +946,9 @@ pub(crate) async fn save_password(
     if form.password.chars().count() < 8 {
         return problem("Please choose a password of at least 8 characters.").await;
     }
-    let password = form.password;
-    let hash = match state
-        .heavy()
-        .run(move || abide_store::hash_password(&password))
-        .await?
-    {
+    let hash = match new_password_hash(&state, form.password).await? {
         Ok(hash) => hash,
-        Err(PasswordError::TooLong) => {
-            return problem("That password is too long: 1,024 bytes at most.").await;
-        }
-        Err(e) => {
-            return Err(AppError::Store(StoreError::Account(
-                AccountError::Randomness(e.to_string()),
-            )));
-        }
+        Err(too_long) => return problem(too_long).await,
     };
     store.set_password_hash(member.id(), Some(&hash)).await?;
     Ok(Redirect::to("/account?changed=password").into_response())

@@ -159,3 +159,28 @@ abide_need_build_tools() {
   command -v cargo >/dev/null || abide_die "cargo not found: install the Rust toolchain (rustup) first"
   abide_need_packages gcc libc6-dev
 }
+
+# Prints each message that arrives in $ABIDE_TEST_MAILDIR (who it is for, its
+# subject, its links), decoded, so that the demo's sign-in links can be
+# followed from the terminal: the files themselves are quoted-printable.
+abide_show_mail() {
+  /usr/bin/python3 - "$ABIDE_TEST_MAILDIR/new" <<'PY' &
+import email, email.policy, os, re, sys, time
+folder, seen = sys.argv[1], set()
+while True:
+    for name in sorted(os.listdir(folder)):
+        if name in seen:
+            continue
+        seen.add(name)
+        with open(os.path.join(folder, name), "rb") as f:
+            message = email.message_from_binary_file(f, policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain",))
+        text = body.get_content() if body else ""
+        links = sorted(set(re.findall(r"https?://\S+", text)))
+        print(f"\n==> mail to {message['To']}: {message['Subject']}", flush=True)
+        for link in links:
+            print(f"    {link}", flush=True)
+    time.sleep(0.5)
+PY
+  ABIDE_PIDS+=($!)
+}

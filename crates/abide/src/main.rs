@@ -68,6 +68,17 @@ enum Command {
     /// Bible translations: list, show a passage, search, import, verse of the day.
     #[command(subcommand)]
     Bible(bible::BibleCommand),
+    /// The search index of this node (in the data folder).
+    #[command(subcommand)]
+    Search(SearchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchCommand {
+    /// Rebuild the index from the database, all of it (the server must be
+    /// stopped: it holds the index while it runs, and rebuilds a damaged or
+    /// missing one by itself on start).
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +101,39 @@ enum ConfigCommand {
     Example,
     /// Check the configuration and print it as it will be used.
     Check,
+}
+
+/// `abide search reindex`: every findable entry indexed anew, in one commit,
+/// with a progress line on a terminal.
+async fn reindex(config: &Config, store: &abide_store::Store) -> anyhow::Result<ExitCode> {
+    use std::io::{IsTerminal, Write};
+    let dir = serve::search_dir(config);
+    let (index, _) = abide_search::SearchIndex::open(&dir)?;
+    let index = std::sync::Arc::new(index);
+    let started = std::time::Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let n = abide_web::rebuild_search(store, std::sync::Arc::clone(&index), move |done, total| {
+        if tty && total > 0 {
+            let width = 30;
+            let filled = done * width / total;
+            eprint!(
+                "\r[{}{}] {done}/{total}",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    })
+    .await?;
+    if tty {
+        eprintln!();
+    }
+    println!(
+        "indexed {n} entries in {:.1} s into {}",
+        started.elapsed().as_secs_f64(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -135,6 +179,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 code
             }
             Command::Settings(command) => settings(&config, command).await,
+            Command::Search(SearchCommand::Reindex) => {
+                let store = serve::open_store(&config).await?;
+                store.migrate().await?;
+                let code = reindex(&config, &store).await;
+                store.close().await;
+                code
+            }
             Command::User(command) => {
                 let store = serve::open_store(&config).await?;
                 store.migrate().await?;

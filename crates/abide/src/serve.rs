@@ -119,6 +119,19 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         }),
         ..WebConfig::default()
     };
+    // This node's search index, in its data folder: opened (or made anew
+    // when damaged), then brought up to date in the background.
+    let search_index = {
+        let dir = search_dir(&config);
+        let (index, opened) =
+            tokio::task::spawn_blocking(move || abide_search::SearchIndex::open(&dir)).await??;
+        tracing::info!(?opened, "search index");
+        std::sync::Arc::new(index)
+    };
+    let web = WebConfig {
+        search_index: Some(search_index),
+        ..web
+    };
     let title = store.site_settings().await?.title;
     let library = {
         let dir = crate::bible::translations_dir(&config);
@@ -153,6 +166,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         tokio::spawn(crate::watch::watch(store.clone(), dir, shutdown.clone()));
     }
     tokio::spawn(housekeeping(store.clone(), shutdown.clone()));
+    tokio::spawn(follow_search(state.clone(), shutdown.clone()));
     let stopping = shutdown.clone();
     let server = tokio::spawn(abide_web::serve(listener, state, async move {
         stopping.cancelled().await;
@@ -169,6 +183,30 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     store.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where this node keeps its search index.
+pub(crate) fn search_dir(config: &Config) -> PathBuf {
+    config.data_dir.join("search")
+}
+
+/// How often the search index asks whether content changed (on any node).
+const SEARCH_FOLLOW_EVERY: Duration = Duration::from_secs(1);
+
+/// Brings the search index up to date now, then whenever the content
+/// changes, until shutdown.
+async fn follow_search(state: AppState, shutdown: CancellationToken) {
+    let mut every = tokio::time::interval(SEARCH_FOLLOW_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = every.tick() => {}
+        }
+        if let Err(e) = state.sync_search().await {
+            tracing::warn!(error = %e, "cannot bring the search index up to date");
+        }
+    }
 }
 
 /// How often expired sessions, used or expired links and closed rate-limit

@@ -69,6 +69,12 @@ impl Fingerprint {
         self
     }
 
+    /// All 64 bits, as a signed number (for a database or index column).
+    #[must_use]
+    pub const fn to_i64(self) -> i64 {
+        i64::from_ne_bytes(self.0.to_ne_bytes())
+    }
+
     /// All 64 bits as 16 lower-case hex digits.
     #[must_use]
     pub fn hex(self) -> String {

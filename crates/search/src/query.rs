@@ -36,6 +36,14 @@ pub struct ParsedQuery {
 }
 
 impl ParsedQuery {
+    /// The query without its reference: its phrases (quoted) and words, for
+    /// a search of verse text.
+    pub fn words_text(&self) -> String {
+        let mut out: Vec<String> = self.phrases.iter().map(|p| format!("\"{p}\"")).collect();
+        out.extend(self.words.iter().cloned());
+        out.join(" ")
+    }
+
     /// Whether there is nothing to search for.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty() && self.phrases.is_empty() && self.reference.is_none()

@@ -36,7 +36,7 @@ pub use accounts::{
 };
 pub use content::{
     AuthorView, CitingEntry, EntryCard, EntryView, ImportReport, JourneyCard, PracticeView,
-    SitemapItem, TagRef, WeekView,
+    SearchSource, SitemapItem, TagRef, WeekView,
 };
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};

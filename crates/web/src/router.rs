@@ -15,7 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::account::pages;
 use crate::error::AppError;
 use crate::handlers::{
-    assets, authors, entries, feeds, health, home, journeys, passages, practices, preferences, tags,
+    assets, authors, entries, feeds, health, home, journeys, passages, practices, preferences,
+    search, tags,
 };
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::reader;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feed.json", get(feeds::json_feed))
         .route("/sitemap.xml", get(feeds::sitemap))
         .route("/robots.txt", get(feeds::robots))
+        .route("/opensearch.xml", get(search::opensearch))
         .route("/bible", get(passages::index))
         .route("/bible/{osis}", get(passages::show))
         .route("/api/passages/{osis}", get(passages::api))
@@ -87,6 +89,10 @@ pub fn router(state: AppState) -> Router {
     let routes = pages
         .merge(accounts)
         .route("/preferences", post(preferences::remember))
+        // Search answers by who asks (members find members' text): never
+        // kept in the page cache, and bounded by the heavy-work gate.
+        .route("/search", get(search::page))
+        .route("/api/search", get(search::api))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{*path}", get(assets::show))

@@ -11,6 +11,7 @@ use crate::account::outbox::Outbox;
 use crate::cache::PageCache;
 use crate::error::AppError;
 use crate::limits::{Heavy, Limits};
+use crate::search::SearchState;
 use crate::theme::Theme;
 
 /// What the HTTP layer needs from the configuration.
@@ -31,6 +32,8 @@ pub struct WebConfig {
     /// Where mail goes (sign-in links); `None`: nowhere (a warning is logged
     /// for each message not sent).
     pub mail: Option<abide_mail::MailerConfig>,
+    /// This node's search index; `None`: one in memory, filled at start.
+    pub search_index: Option<Arc<abide_search::SearchIndex>>,
 }
 
 impl WebConfig {
@@ -50,6 +53,7 @@ impl Default for WebConfig {
             cache_check_every: Duration::from_secs(1),
             limits: Limits::default(),
             mail: None,
+            search_index: None,
         }
     }
 }
@@ -68,6 +72,7 @@ struct Inner {
     cache: PageCache,
     heavy: Heavy,
     outbox: Outbox,
+    search: SearchState,
 }
 
 impl AppState {
@@ -81,6 +86,10 @@ impl AppState {
                 cache: PageCache::new(config.cache_check_every, config.limits.page_cache_bytes),
                 heavy: Heavy::new(&config.limits),
                 outbox: Outbox::start(config.mail.as_ref()),
+                search: SearchState::new(config.search_index.clone().unwrap_or_else(|| {
+                    // An index in memory cannot fail but for want of memory.
+                    Arc::new(abide_search::SearchIndex::in_memory().expect("an index in memory"))
+                })),
                 config,
             }),
         }
@@ -108,6 +117,11 @@ impl AppState {
     /// The gate of CPU-heavy work.
     pub(crate) fn heavy(&self) -> &Heavy {
         &self.inner.heavy
+    }
+
+    /// This node's search index.
+    pub(crate) fn search(&self) -> &SearchState {
+        &self.inner.search
     }
 
     /// Where mail that must leave at once goes.

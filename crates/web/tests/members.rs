@@ -50,6 +50,15 @@ const SEEDS: &[&str] = &[
     "/api/passages/Ps.23.5",
     "/api/passages/Matt.6.6",
     "/bible?ref=Obadiah+1%3A4",
+    // Search, by words of the text for members (a guest typing a word for
+    // members gets it said back: `search.rs` checks that nothing is found),
+    // by the passages they cite, and by a word every reading has.
+    "/search?q=table+prepared",
+    "/api/search?q=room+door+knock",
+    "/search?q=the",
+    "/api/search?q=the",
+    "/search?q=Obadiah+1%3A4",
+    "/api/search?q=nahum+1+7",
     "/healthz",
     "/readyz",
     "/no/such/page",
@@ -122,7 +131,9 @@ async fn site(db: &TestDb) -> (AppState, Clock) {
         assert!(all.contains(secret), "{secret} is not in the fixtures");
     }
     store.import_journeys(&journeys).await.unwrap();
-    (state(&store), clock)
+    let state = state(&store);
+    state.sync_search().await.unwrap();
+    (state, clock)
 }
 
 async fn fetch(state: &AppState, uri: &str, cookie: Option<&str>) -> Response<Body> {

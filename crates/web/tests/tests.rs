@@ -16,6 +16,7 @@ mod passages;
 mod practices;
 mod reader;
 mod rendered;
+mod search;
 mod server;
 mod timer;
 mod util;

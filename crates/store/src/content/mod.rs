@@ -3,9 +3,11 @@
 
 mod import;
 mod query;
+mod search;
 
 pub use import::ImportReport;
 pub use query::{
     AuthorView, CitingEntry, EntryCard, EntryView, JourneyCard, PracticeView, SitemapItem, TagRef,
     WeekView,
 };
+pub use search::SearchSource;

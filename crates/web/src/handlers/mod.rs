@@ -10,4 +10,5 @@ pub(crate) mod journeys;
 pub(crate) mod passages;
 pub(crate) mod practices;
 pub(crate) mod preferences;
+pub(crate) mod search;
 pub(crate) mod tags;

@@ -14,6 +14,7 @@ mod members;
 mod pages;
 mod passages;
 mod practices;
+mod proxy;
 mod reader;
 mod rendered;
 mod server;

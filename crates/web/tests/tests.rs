@@ -9,6 +9,7 @@ mod accounts;
 mod agent;
 mod cache;
 mod content;
+mod devices;
 mod limits;
 mod members;
 mod pages;

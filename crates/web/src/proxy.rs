@@ -680,6 +680,23 @@ mod tests {
         }
 
         #[test]
+        fn any_bytes_are_survived(
+            lines in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..200), 0..4),
+        ) {
+            for header in [ForwardedHeader::XForwardedFor, ForwardedHeader::Forwarded] {
+                let mut map = HeaderMap::new();
+                for line in &lines {
+                    if let Ok(value) = HeaderValue::from_bytes(line) {
+                        map.append("x-forwarded-for", value.clone());
+                        map.append("forwarded", value);
+                    }
+                }
+                // Whatever the bytes, an answer and no panic.
+                let _ = proxies(LAN, header).client(ip("10.0.0.1"), &map);
+            }
+        }
+
+        #[test]
         fn the_client_is_the_rightmost_untrusted_hop(
             hops in proptest::collection::vec((any_ip(), proptest::option::of(any::<u16>())), 1..12),
             forwarded in any::<bool>(),

@@ -62,6 +62,30 @@ pub(crate) struct ServerConfig {
     /// Env: ABIDE_SERVER_SHUTDOWN_GRACE_SECS.
     #[doku(example = "10")]
     pub(crate) shutdown_grace_secs: u64,
+    /// Reverse proxies in front of the site, as addresses or networks
+    /// (["127.0.0.1", "10.0.0.0/8", "fd00::/8"]). A connection from one of
+    /// them is counted by the client its forwarding header names (rate
+    /// limits), not by its own address, and not against
+    /// limits.max_connections_per_ip. The header is read right to left past
+    /// these addresses; from any other address it is ignored. Empty: no
+    /// proxy is trusted. Env: ABIDE_SERVER_TRUSTED_PROXIES='["127.0.0.1"]'.
+    #[doku(literal_example = "[]")]
+    pub(crate) trusted_proxies: Vec<String>,
+    /// The header the trusted proxies write the client's address in:
+    /// "x-forwarded-for" or "forwarded" (RFC 7239). Only the one named is
+    /// read. Env: ABIDE_SERVER_PROXY_HEADER.
+    #[doku(as = "String", example = "x-forwarded-for")]
+    pub(crate) proxy_header: ProxyHeader,
+}
+
+/// Which header trusted proxies write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Document)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum ProxyHeader {
+    /// `X-Forwarded-For`.
+    XForwardedFor,
+    /// RFC 7239 `Forwarded`.
+    Forwarded,
 }
 
 /// Bounds on what clients can make the server spend: connections, time,
@@ -77,8 +101,8 @@ pub(crate) struct LimitsConfig {
     #[doku(example = "0")]
     pub(crate) max_connections: usize,
     /// Connections open at once from one IP address. 0: no per-address
-    /// limit (use 0 behind a reverse proxy, where every connection comes from
-    /// the proxy). Env: ABIDE_LIMITS_MAX_CONNECTIONS_PER_IP.
+    /// limit. Connections from server.trusted_proxies are not counted (they
+    /// carry many clients). Env: ABIDE_LIMITS_MAX_CONNECTIONS_PER_IP.
     #[doku(example = "256")]
     pub(crate) max_connections_per_ip: usize,
     /// Seconds a request's headers may take to arrive (after the connection
@@ -234,6 +258,8 @@ impl Default for ServerConfig {
             request_timeout_secs: 30,
             max_body_bytes: 1 << 20,
             shutdown_grace_secs: 10,
+            trusted_proxies: Vec::new(),
+            proxy_header: ProxyHeader::XForwardedFor,
         }
     }
 }
@@ -321,6 +347,7 @@ impl Config {
                 "configuration: limits.passage_verses and limits.passage_ranges must be at least 1"
             );
         }
+        self.trusted_proxies()?;
         if self.limits.max_header_bytes < 8192 {
             bail!("configuration: limits.max_header_bytes must be at least 8192");
         }
@@ -353,6 +380,22 @@ impl Config {
         } else {
             self.server.base_url.trim_end_matches('/').to_owned()
         }
+    }
+
+    /// `server.trusted_proxies` and `server.proxy_header`, parsed.
+    pub(crate) fn trusted_proxies(&self) -> anyhow::Result<abide_web::TrustedProxies> {
+        let nets = self
+            .server
+            .trusted_proxies
+            .iter()
+            .map(|net| net.parse::<abide_web::IpNet>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("configuration: server.trusted_proxies: {e}"))?;
+        let header = match self.server.proxy_header {
+            ProxyHeader::XForwardedFor => abide_web::ForwardedHeader::XForwardedFor,
+            ProxyHeader::Forwarded => abide_web::ForwardedHeader::Forwarded,
+        };
+        Ok(abide_web::TrustedProxies::new(nets, header))
     }
 
     pub(crate) fn request_timeout(&self) -> Duration {
@@ -453,6 +496,34 @@ mod tests {
             .extract()
             .unwrap();
         assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn trusted_proxies_are_checked_when_loaded() {
+        let mut config = Config::default();
+        assert_eq!(
+            config.trusted_proxies().unwrap(),
+            abide_web::TrustedProxies::default()
+        );
+        config.server.trusted_proxies = vec!["127.0.0.1".into(), "fd00::/8".into()];
+        config.server.proxy_header = ProxyHeader::Forwarded;
+        config.validate().unwrap();
+        let proxies = config.trusted_proxies().unwrap();
+        assert!(proxies.trusts("127.0.0.1".parse().unwrap()));
+        assert!(proxies.trusts("fd00::1".parse().unwrap()));
+        assert!(!proxies.trusts("127.0.0.2".parse().unwrap()));
+        config.server.trusted_proxies.push("10.0.0.0/33".into());
+        let error = config.validate().unwrap_err().to_string();
+        assert!(error.contains("server.trusted_proxies"), "{error}");
+        assert!(error.contains("10.0.0.0/33"), "{error}");
+        let parsed: Config = Figment::new()
+            .merge(Toml::string(
+                "[server]\ntrusted_proxies = [\"10.0.0.0/8\"]\nproxy_header = \"forwarded\"\n",
+            ))
+            .extract()
+            .unwrap();
+        assert_eq!(parsed.server.trusted_proxies, ["10.0.0.0/8"]);
+        assert_eq!(parsed.server.proxy_header, ProxyHeader::Forwarded);
     }
 
     #[test]

@@ -112,6 +112,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         request_timeout: config.request_timeout(),
         max_body_bytes: config.server.max_body_bytes,
         limits: config.limits.web(),
+        trusted_proxies: config.trusted_proxies()?,
         mail: (!config.mail.smtp_url.is_empty()).then(|| abide_mail::MailerConfig {
             smtp_url: config.mail.smtp_url.clone(),
             from: config.mail.from.clone(),

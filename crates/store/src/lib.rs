@@ -30,9 +30,9 @@ mod time;
 mod worker;
 
 pub use accounts::{
-    AccountError, Email, EmailError, LoginToken, MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES, NewSession,
-    NewUser, PasswordError, RateLimit, RawToken, Role, Session, TokenPurpose, User,
-    email_rate_limit_key, hash_password, verify_password,
+    AccountError, Email, EmailError, LoginToken, MAX_EMAIL_BYTES, MAX_LISTED_SESSIONS,
+    MAX_PASSWORD_BYTES, NewSession, NewUser, PasswordError, RateLimit, RawToken, Role, Session,
+    SessionSummary, TokenPurpose, User, email_rate_limit_key, hash_password, verify_password,
 };
 pub use content::{
     AuthorView, CitingEntry, EntryCard, EntryView, ImportReport, JourneyCard, PracticeView,

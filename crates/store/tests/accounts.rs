@@ -669,3 +669,108 @@ async fn housekeeping_removes_only_what_expired(db: TestDb) {
     assert_eq!(count(&store, "login_tokens").await, 0);
 }
 store_test!(housekeeping_removes_only_what_expired);
+
+async fn a_member_lists_and_ends_only_their_own_sessions(db: TestDb) {
+    let (store, clock) = on_a_simulated_clock(&db);
+    let ruth = add(&store, "ruth@example.org", Role::Member).await;
+    let abel = add(&store, "abel@example.org", Role::Member).await;
+    let phone = store
+        .create_session(ruth.id, HOUR, Some("Firefox on Android"))
+        .await
+        .unwrap()
+        .token;
+    clock.advance(SignedDuration::from_mins(5)).unwrap();
+    let laptop = store
+        .create_session(ruth.id, 2 * HOUR, Some("<b>Chrome</b> on Linux"))
+        .await
+        .unwrap()
+        .token;
+    let abels = store
+        .create_session(abel.id, HOUR, None)
+        .await
+        .unwrap()
+        .token;
+    // The phone is used later than the laptop: it comes first.
+    clock.advance(SignedDuration::from_mins(5)).unwrap();
+    let on_laptop = store.session(&laptop).await.unwrap().unwrap();
+    clock.advance(SignedDuration::from_mins(5)).unwrap();
+    let on_phone = store.session(&phone).await.unwrap().unwrap();
+    let listed = store.user_sessions(ruth.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].handle, on_phone.handle);
+    assert_eq!(listed[0].user_agent.as_deref(), Some("Firefox on Android"));
+    assert_eq!(listed[0].last_seen_at, on_phone.last_seen_at);
+    assert_eq!(listed[0].created_at, on_phone.created_at);
+    assert_eq!(listed[1].handle, on_laptop.handle);
+    assert_eq!(listed[1].last_seen_at, on_laptop.last_seen_at);
+    assert_eq!(
+        listed[1].user_agent.as_deref(),
+        Some("<b>Chrome</b> on Linux")
+    );
+    assert!(listed[1].created_at > listed[0].created_at);
+    assert_ne!(listed[0].handle, listed[1].handle);
+    // A handle is neither the token nor its stored hash.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    for summary in &listed {
+        assert_eq!(summary.handle.len(), 32);
+        assert!(
+            stored
+                .iter()
+                .all(|h| !h.contains(&summary.handle) && !summary.handle.contains(h.as_str()))
+        );
+        assert!(!summary.handle.contains(phone.expose()));
+    }
+
+    // Abel cannot end Ruth's session with its handle, nor can anyone with garbage.
+    assert!(!store.end_session(abel.id, &on_laptop.handle).await.unwrap());
+    assert!(!store.end_session(ruth.id, "").await.unwrap());
+    assert!(
+        !store
+            .end_session(ruth.id, &"f".repeat(10_000))
+            .await
+            .unwrap()
+    );
+    assert!(store.session(&laptop).await.unwrap().is_some());
+    assert_eq!(count(&store, "sessions").await, 3);
+
+    // Ruth ends her laptop's from her phone.
+    assert!(store.end_session(ruth.id, &on_laptop.handle).await.unwrap());
+    assert!(!store.end_session(ruth.id, &on_laptop.handle).await.unwrap());
+    assert!(store.session(&laptop).await.unwrap().is_none());
+    assert!(store.session(&phone).await.unwrap().is_some());
+    assert!(store.session(&abels).await.unwrap().is_some());
+    assert_eq!(store.user_sessions(abel.id).await.unwrap().len(), 1);
+
+    // Expired sessions are not listed.
+    clock.advance(SignedDuration::from_hours(1)).unwrap();
+    assert!(store.user_sessions(ruth.id).await.unwrap().is_empty());
+}
+store_test!(a_member_lists_and_ends_only_their_own_sessions);
+
+async fn the_list_of_sessions_is_bounded(db: TestDb) {
+    let (store, clock) = on_a_simulated_clock(&db);
+    let ruth = add(&store, "ruth@example.org", Role::Member).await;
+    let mut last = None;
+    for _ in 0..abide_store::MAX_LISTED_SESSIONS + 5 {
+        clock.advance(SignedDuration::from_secs(1)).unwrap();
+        last = Some(
+            store
+                .create_session(ruth.id, HOUR, None)
+                .await
+                .unwrap()
+                .token,
+        );
+    }
+    let listed = store.user_sessions(ruth.id).await.unwrap();
+    assert_eq!(listed.len(), abide_store::MAX_LISTED_SESSIONS);
+    let newest = store.session(&last.unwrap()).await.unwrap().unwrap();
+    assert_eq!(listed[0].handle, newest.handle);
+    assert_eq!(
+        store.live_sessions(ruth.id).await.unwrap(),
+        i64::try_from(abide_store::MAX_LISTED_SESSIONS + 5).unwrap()
+    );
+}
+store_test!(the_list_of_sessions_is_bounded);

@@ -29,6 +29,13 @@ pub(crate) fn shortdate(ms: i64, tz: Option<&str>) -> Result<String, Error> {
         .to_string())
 }
 
+/// `{{ ms|datetime(member.time_zone) }}`: "Mar 2, 2026, 09:14".
+pub(crate) fn datetime(ms: i64, tz: Option<&str>) -> Result<String, Error> {
+    Ok(zoned(ms, tz.unwrap_or("UTC"))?
+        .strftime("%b %-d, %Y, %H:%M")
+        .to_string())
+}
+
 /// `{{ ms|isodate }}`: RFC 3339 in UTC, for machines (Atom, JSON-LD, sitemap,
 /// `<time datetime>`).
 pub(crate) fn isodate(ms: i64) -> Result<String, Error> {
@@ -158,6 +165,10 @@ mod tests {
         assert_eq!(
             date(ms, Some("America/Chicago")).unwrap(),
             "Sunday, March 1, 2026"
+        );
+        assert_eq!(
+            datetime(ms, Some("America/Chicago")).unwrap(),
+            "Mar 1, 2026, 22:30"
         );
         assert_eq!(shortdate(ms, Some("Nowhere/Else")).unwrap(), "Mar 2, 2026");
         assert_eq!(isodate(ms).unwrap(), "2026-03-02T04:30:00Z");

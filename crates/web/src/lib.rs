@@ -5,6 +5,8 @@
 //! an [`AppState`] (the store, the [`Theme`], the [`WebConfig`]), so that tests
 //! drive it without a socket; [`serve`] runs it on a listener until shut down,
 //! within the [`Limits`] of connections, time, memory and heavy work.
+//! Behind a reverse proxy, [`TrustedProxies`] says whose forwarding headers
+//! name the client that rate limits count.
 //! Handlers are thin: extract, authorise, call the store or the domain, render.
 //! Who may read what is decided in one place, the `viewer` module: a guest
 //! gets teasers of members-only readings, on every page and feed.
@@ -18,6 +20,7 @@ mod handlers;
 mod limits;
 mod middleware;
 mod passage;
+mod proxy;
 mod reader;
 mod router;
 mod search;
@@ -28,6 +31,7 @@ mod viewer;
 
 pub use error::AppError;
 pub use limits::Limits;
+pub use proxy::{ForwardedHeader, IpNet, IpNetError, TrustedProxies};
 pub use router::router;
 pub use search::{RebuildError, SearchSync, rebuild_search};
 pub use server::serve;

@@ -19,8 +19,9 @@ pub struct Limits {
     /// Connections open at once; the rest are answered 503 and closed at
     /// once. Zero: the open-file limit less a reserve, at most 4,096.
     pub max_connections: usize,
-    /// Connections open at once from one IP address (0: no such limit; set 0
-    /// behind a reverse proxy, where every connection comes from the proxy).
+    /// Connections open at once from one IP address (0: no such limit).
+    /// Connections from a trusted proxy are not counted: they carry many
+    /// clients.
     pub max_connections_per_ip: usize,
     /// A request's headers must arrive within this time of the connection
     /// opening or of the previous response (slow-header attacks).

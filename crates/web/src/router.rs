@@ -58,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/password", post(pages::save_password))
         .route("/account/email", post(pages::change_email))
         .route("/account/verify", post(pages::send_verification))
+        .route("/account/sessions/end", post(pages::end_session))
         .route("/account/data", get(reader::export_data))
         .route("/account/delete", post(reader::delete_account))
         .route("/today", get(reader::today_page))

@@ -44,6 +44,9 @@ pub async fn serve(
     let fd_limit = open_file_limit();
     let slots = Arc::new(Semaphore::new(limits.connections(fd_limit)));
     let per_ip = PerIp::new(limits.max_connections_per_ip);
+    // A trusted proxy's connections carry many clients: the proxy bounds
+    // each of them, and `max_connections` still bounds them all.
+    let proxies = state.config().trusted_proxies.clone();
     let app = router(state);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -55,6 +58,7 @@ pub async fn serve(
     tracing::info!(
         connections = limits.connections(fd_limit),
         per_ip = limits.max_connections_per_ip,
+        trusted_proxies = !proxies.is_empty(),
         open_files = fd_limit,
         "connection limits"
     );
@@ -75,7 +79,14 @@ pub async fn serve(
         let admitted = Arc::clone(&slots)
             .try_acquire_owned()
             .ok()
-            .and_then(|slot| per_ip.admit(peer.ip()).map(|ip| (slot, ip)));
+            .and_then(|slot| {
+                let ip = if proxies.trusts(peer.ip()) {
+                    Some(IpSlot::uncounted(peer.ip()))
+                } else {
+                    per_ip.admit(peer.ip())
+                };
+                ip.map(|ip| (slot, ip))
+            });
         let Some(guards) = admitted else {
             refuse(stream);
             let n = refused.fetch_add(1, Ordering::Relaxed);
@@ -163,7 +174,7 @@ impl PerIp {
 
     fn admit(&self, ip: IpAddr) -> Option<IpSlot> {
         if self.limit == 0 {
-            return Some(IpSlot { ip, open: None });
+            return Some(IpSlot::uncounted(ip));
         }
         let mut open = self.open.lock().ok()?;
         let count = open.entry(ip).or_insert(0);
@@ -175,6 +186,13 @@ impl PerIp {
             ip,
             open: Some(Arc::clone(&self.open)),
         })
+    }
+}
+
+impl IpSlot {
+    /// A place that counts against no limit.
+    fn uncounted(ip: IpAddr) -> Self {
+        Self { ip, open: None }
     }
 }
 

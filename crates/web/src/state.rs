@@ -11,6 +11,7 @@ use crate::account::outbox::Outbox;
 use crate::cache::PageCache;
 use crate::error::AppError;
 use crate::limits::{Heavy, Limits};
+use crate::proxy::TrustedProxies;
 use crate::search::SearchState;
 use crate::theme::Theme;
 
@@ -29,6 +30,9 @@ pub struct WebConfig {
     pub cache_check_every: Duration,
     /// What one client can make the server spend.
     pub limits: Limits,
+    /// Reverse proxies whose forwarding header names the client (for rate
+    /// limits), and whose connections are not counted per address.
+    pub trusted_proxies: TrustedProxies,
     /// Where mail goes (sign-in links); `None`: nowhere (a warning is logged
     /// for each message not sent).
     pub mail: Option<abide_mail::MailerConfig>,
@@ -52,6 +56,7 @@ impl Default for WebConfig {
             max_body_bytes: 1 << 20,
             cache_check_every: Duration::from_secs(1),
             limits: Limits::default(),
+            trusted_proxies: TrustedProxies::default(),
             mail: None,
             search_index: None,
         }

@@ -232,6 +232,7 @@ impl Theme {
         env.add_filter("date", crate::filters::date);
         env.add_filter("truncate", crate::filters::truncate);
         env.add_filter("shortdate", crate::filters::shortdate);
+        env.add_filter("datetime", crate::filters::datetime);
         env.add_filter("isodate", crate::filters::isodate);
         env.add_filter("rfc2822", crate::filters::rfc2822);
         env.add_filter("writing", crate::filters::writing);

@@ -294,6 +294,138 @@ async fn signing_out_everywhere_ends_every_session(db: TestDb) {
 }
 store_test!(signing_out_everywhere_ends_every_session);
 
+const FIREFOX_ANDROID: &str =
+    "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0";
+const CHROME_LINUX: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+/// The handle the account page gives `agent`'s session.
+async fn handle_of(state: &AppState, agent: &Agent) -> String {
+    state
+        .store()
+        .session(&abide_store::RawToken::from_client(
+            agent.session().unwrap(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .handle
+}
+
+async fn a_member_sees_their_devices_and_signs_one_out(db: TestDb) {
+    let (state, clock) = site(&db.store);
+    let mailbox = Mailbox::from_env();
+    let email = address("hannah");
+    let mut phone = Agent::new(&state);
+    phone.headers.push(("user-agent", FIREFOX_ANDROID.into()));
+    let mut phone = sign_up_with(phone, &email, "Hannah").await;
+    clock.advance(SignedDuration::from_hours(2)).unwrap();
+    let mut laptop = Agent::new(&state);
+    laptop.headers.push(("user-agent", CHROME_LINUX.into()));
+    laptop.get("/sign-in").await;
+    laptop.post("/sign-in", &[("email", &email)]).await;
+    let mail = mailbox.wait_for(&email, 2, Duration::from_secs(10)).await;
+    let token = token_of(&link_in(&mail[1].text(), "/link/sign-in"));
+    laptop.post("/link/sign-in", &[("token", &token)]).await;
+    assert!(laptop.session().is_some());
+    // A session stored before descriptions came from a fixed vocabulary.
+    let hannah = db
+        .store
+        .user_by_email(&Email::parse(&email).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    state
+        .store()
+        .create_session(
+            hannah.id,
+            Duration::from_secs(3600),
+            Some("<img src=x onerror=alert(1)>"),
+        )
+        .await
+        .unwrap();
+    let mut mallory = sign_up(&state, &address("mallory"), "Mallory").await;
+
+    let page = phone.get("/account").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = &page.html;
+    assert!(html.contains("signed in on 3 devices"), "{html}");
+    assert!(
+        html.contains(
+            "<strong>Firefox on Android</strong> <span class=\"badge\">This device</span>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("<strong>Chrome on Linux</strong>"), "{html}");
+    assert_eq!(html.matches("This device").count(), 1, "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<img src=x"), "{html}");
+    // Hannah signed up in London, on the simulated clock.
+    assert!(
+        html.contains(
+            "last seen <time datetime=\"2027-03-01T11:00:00Z\">Mar 1, 2027, 11:00</time>"
+        ),
+        "{html}"
+    );
+    // A form to sign out each other device, none for this one.
+    let laptops = handle_of(&state, &laptop).await;
+    let phones = handle_of(&state, &phone).await;
+    assert!(
+        html.contains(&format!("name=\"session\" value=\"{laptops}\"")),
+        "{html}"
+    );
+    assert!(!html.contains(&format!("value=\"{phones}\"")), "{html}");
+    assert_eq!(html.matches("action=\"/account/sessions/end\"").count(), 2);
+
+    // Mallory cannot sign Hannah's laptop out: not found, nothing changes.
+    mallory.get("/account").await;
+    let page = mallory
+        .post("/account/sessions/end", &[("session", &laptops)])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(laptop.get("/account").await.status, StatusCode::OK);
+    assert_eq!(mallory.get("/account").await.status, StatusCode::OK);
+    // Nor do this device's handle, or garbage.
+    for handle in [phones.as_str(), "", &"0".repeat(10_000)] {
+        let page = phone
+            .post("/account/sessions/end", &[("session", handle)])
+            .await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+    }
+    assert!(
+        phone
+            .get("/account")
+            .await
+            .html
+            .contains("signed in on 3 devices")
+    );
+
+    // Hannah signs her laptop out from her phone.
+    let page = phone
+        .post("/account/sessions/end", &[("session", &laptops)])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(page.location.as_deref(), Some("/account?changed=session"));
+    let page = laptop.get("/account").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = phone.get("/account?changed=session").await;
+    assert!(page.html.contains("That device is signed out."));
+    assert!(
+        page.html.contains("signed in on 2 devices"),
+        "{}",
+        page.html
+    );
+    assert!(!page.html.contains("Chrome on Linux"));
+    // Twice is not found.
+    let page = phone
+        .post("/account/sessions/end", &[("session", &laptops)])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}
+store_test!(a_member_sees_their_devices_and_signs_one_out);
+
 async fn forms_need_the_sites_origin_and_token(db: TestDb) {
     let (state, _) = site(&db.store);
     let mut member = sign_up(&state, &address("eli"), "Eli").await;
@@ -304,6 +436,7 @@ async fn forms_need_the_sites_origin_and_token(db: TestDb) {
         "/link/sign-in",
         "/sign-out",
         "/sign-out-everywhere",
+        "/account/sessions/end",
         "/account/profile",
         "/account/password",
         "/account/email",

@@ -2,9 +2,11 @@
 //! site's own origin with the page's anti-forgery token.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 
 use abide_web::AppState;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, Response, StatusCode};
 
 use crate::util::{send, text};
@@ -15,6 +17,11 @@ pub(crate) const ORIGIN: &str = "http://abide.test";
 pub(crate) struct Agent {
     pub(crate) state: AppState,
     pub(crate) cookies: BTreeMap<String, String>,
+    /// The address the requests come from, as the server would see the
+    /// connection's (none: as in most tests, no address at all).
+    pub(crate) peer: Option<SocketAddr>,
+    /// Headers sent with every request.
+    pub(crate) headers: Vec<(&'static str, String)>,
 }
 
 /// A page as the agent got it.
@@ -30,6 +37,8 @@ impl Agent {
         Self {
             state: state.clone(),
             cookies: BTreeMap::new(),
+            peer: None,
+            headers: Vec::new(),
         }
     }
 
@@ -66,11 +75,20 @@ impl Agent {
         }
     }
 
+    /// `request` with the agent's cookies, headers and address.
+    fn dress(&self, mut request: axum::http::request::Builder) -> axum::http::request::Builder {
+        request = request.header("cookie", self.cookie_header());
+        for (name, value) in &self.headers {
+            request = request.header(*name, value);
+        }
+        if let Some(peer) = self.peer {
+            request = request.extension(ConnectInfo(peer));
+        }
+        request
+    }
+
     pub(crate) async fn get(&mut self, uri: &str) -> Page {
-        let request = Request::get(uri)
-            .header("cookie", self.cookie_header())
-            .body(Body::empty())
-            .unwrap();
+        let request = self.dress(Request::get(uri)).body(Body::empty()).unwrap();
         let response = send(&self.state, request).await;
         self.keep(response).await
     }
@@ -92,8 +110,8 @@ impl Agent {
         body: Vec<u8>,
         origin: Option<&str>,
     ) -> Page {
-        let mut request = Request::post(uri)
-            .header("cookie", self.cookie_header())
+        let mut request = self
+            .dress(Request::post(uri))
             .header("content-type", "application/x-www-form-urlencoded");
         if let Some(origin) = origin {
             request = request.header("origin", origin);

@@ -69,6 +69,7 @@ const SEEDS: &[&str] = &[
     "/sign-out",
     "/sign-out-everywhere",
     "/account",
+    "/account/sessions/end",
     "/account/profile",
     "/account/password",
     "/account/email",

@@ -222,8 +222,8 @@ store_test!(the_journal_is_private_linked_and_exported);
 /// The address of the member an agent is signed in as, read from their account page.
 async fn address_of(agent: &Agent, state: &abide_web::AppState) -> String {
     let mut agent = Agent {
-        state: state.clone(),
         cookies: agent.cookies.clone(),
+        ..Agent::new(state)
     };
     let html = agent.get("/account").await.html;
     let start = html.find("<strong>").unwrap() + "<strong>".len();

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use abide_testkit::{Engine, TestDb};
-use abide_web::{AppState, Limits, Theme, WebConfig};
+use abide_web::{AppState, ForwardedHeader, Limits, Theme, TrustedProxies, WebConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
@@ -16,6 +16,13 @@ use crate::util::library;
 /// the database, which must outlive it.
 async fn start(limits: Limits) -> (std::net::SocketAddr, TestDb) {
     start_warm(limits, &[]).await.0
+}
+
+/// Like [`start`], behind `proxies`.
+async fn start_behind(limits: Limits, proxies: TrustedProxies) -> (std::net::SocketAddr, TestDb) {
+    let server = start_with(limits, &[], proxies).await.0;
+    tokio::time::pause();
+    server
 }
 
 /// Like [`start`], after fetching `pages` once so that they are served from
@@ -35,6 +42,14 @@ async fn start_running(
     limits: Limits,
     pages: &[&str],
 ) -> ((std::net::SocketAddr, TestDb), Vec<usize>) {
+    start_with(limits, pages, TrustedProxies::default()).await
+}
+
+async fn start_with(
+    limits: Limits,
+    pages: &[&str],
+    trusted_proxies: TrustedProxies,
+) -> ((std::net::SocketAddr, TestDb), Vec<usize>) {
     let db = TestDb::new(Engine::Sqlite).await;
     let config = WebConfig {
         base_url: "http://abide.test".into(),
@@ -42,6 +57,7 @@ async fn start_running(
         // is answered from memory alone.
         cache_check_every: Duration::from_secs(1 << 20),
         limits,
+        trusted_proxies,
         ..WebConfig::default()
     };
     let state = AppState::new(
@@ -143,6 +159,32 @@ async fn an_address_over_its_share_is_refused_at_once() {
         opened.elapsed() < Duration::from_secs(1),
         "refused without waiting"
     );
+}
+
+#[tokio::test]
+async fn a_trusted_proxys_connections_are_not_counted_per_address() {
+    let limits = Limits {
+        max_connections_per_ip: 2,
+        header_read_timeout: Duration::from_secs(3_600),
+        idle_timeout: Duration::from_secs(3_600),
+        ..Limits::default()
+    };
+    let proxies = TrustedProxies::new(
+        vec!["127.0.0.1".parse().unwrap()],
+        ForwardedHeader::XForwardedFor,
+    );
+    let (addr, _db) = start_behind(limits, proxies).await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(TcpStream::connect(addr).await.unwrap());
+    }
+    let mut fifth = TcpStream::connect(addr).await.unwrap();
+    fifth
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: abide.test\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_to_close(&mut fifth).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
 
 #[tokio::test]

@@ -24,6 +24,6 @@ pub(crate) use rate_limit::email_hash;
 pub use rate_limit::{RateLimit, email_rate_limit_key};
 pub use role::Role;
 pub use secret::RawToken;
-pub use sessions::{NewSession, Session};
+pub use sessions::{MAX_LISTED_SESSIONS, NewSession, Session, SessionSummary};
 pub use tokens::{LoginToken, TokenPurpose};
 pub use users::{NewUser, User};

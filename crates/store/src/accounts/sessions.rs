@@ -3,7 +3,7 @@ use std::time::Duration;
 use sqlx::Row as _;
 
 use crate::accounts::error::AccountError;
-use crate::accounts::secret::RawToken;
+use crate::accounts::secret::{RawToken, hash_hex};
 use crate::accounts::users::{USER_COLUMNS, User, user_from_row};
 use crate::db::{Store, Tx};
 use crate::error::StoreError;
@@ -15,6 +15,17 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 
 /// Longest user-agent summary kept, in characters.
 const MAX_USER_AGENT_CHARS: usize = 200;
+
+/// Most sessions [`Store::user_sessions`] lists: the most recently seen.
+pub const MAX_LISTED_SESSIONS: usize = 50;
+
+/// The name of a session in a form: derived from its stored hash (which
+/// never leaves the database), 128 bits, and useless for signing in.
+fn handle_of(token_hash: &str) -> String {
+    let mut handle = hash_hex(format!("abide session handle:{token_hash}").as_bytes());
+    handle.truncate(32);
+    handle
+}
 
 /// A session just created: the token goes into the cookie, and this is the
 /// only time anyone sees it.
@@ -38,6 +49,25 @@ pub struct Session {
     /// When it stops working (ms).
     pub expires_at: i64,
     /// What they signed in with ("Firefox on Android").
+    pub user_agent: Option<String>,
+    /// Names this session in the list of the account's sessions
+    /// ([`SessionSummary::handle`]).
+    pub handle: String,
+}
+
+/// One live session of an account, as a list of one's devices shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SessionSummary {
+    /// Names the session in a form that ends it ([`Store::end_session`]);
+    /// not its token, nor its stored hash.
+    pub handle: String,
+    /// Signed in at (ms).
+    pub created_at: i64,
+    /// Last request seen, to the minute (ms).
+    pub last_seen_at: i64,
+    /// When it stops working (ms).
+    pub expires_at: i64,
+    /// What they signed in with ("Firefox on Android"), as stored: plain text.
     pub user_agent: Option<String>,
 }
 
@@ -120,6 +150,7 @@ impl Store {
             last_seen_at: row.try_get("last_seen_at")?,
             expires_at: row.try_get("expires_at")?,
             user_agent: row.try_get("user_agent")?,
+            handle: handle_of(&hash),
         };
         if now - session.last_seen_at >= TOUCH_EVERY_MS {
             sqlx::query(
@@ -192,6 +223,55 @@ impl Store {
         };
         tx.commit().await?;
         Ok(Some(new))
+    }
+
+    /// An account's live sessions, most recently seen first, at most
+    /// [`MAX_LISTED_SESSIONS`] of them.
+    pub async fn user_sessions(&self, user_id: i64) -> Result<Vec<SessionSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at, last_seen_at, expires_at, user_agent FROM sessions
+             WHERE user_id = $1 AND expires_at > $2
+             ORDER BY last_seen_at DESC, created_at DESC, token_hash
+             LIMIT $3",
+        )
+        .bind(user_id)
+        .bind(self.now_ms())
+        .bind(i64::try_from(MAX_LISTED_SESSIONS).unwrap_or(i64::MAX))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SessionSummary {
+                    handle: handle_of(&row.try_get::<String, _>("token_hash")?),
+                    created_at: row.try_get("created_at")?,
+                    last_seen_at: row.try_get("last_seen_at")?,
+                    expires_at: row.try_get("expires_at")?,
+                    user_agent: row.try_get("user_agent")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends the session of `user_id` that `handle` names (from
+    /// [`Store::user_sessions`]). Returns whether there was one: a handle of
+    /// another account's session names nothing here, and changes nothing.
+    pub async fn end_session(&self, user_id: i64, handle: &str) -> Result<bool, StoreError> {
+        // Handles are not stored: the account's sessions are few, and each
+        // is hashed again to find the one meant.
+        let hashes: Vec<String> =
+            sqlx::query_scalar("SELECT token_hash FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_all(self.pool())
+                .await?;
+        let Some(hash) = hashes.into_iter().find(|h| handle_of(h) == handle) else {
+            return Ok(false);
+        };
+        let done = sqlx::query("DELETE FROM sessions WHERE token_hash = $1 AND user_id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// How many live sessions an account has.

@@ -209,11 +209,18 @@ async fn sign_in_as(
     Ok(response)
 }
 
-/// "Firefox on Android": enough to recognise one's own devices in a list.
+/// "Firefox on Android": enough to recognise one's own devices in a list,
+/// from a fixed vocabulary, so nothing of the header itself is stored.
 fn describe_agent(agent: &str) -> String {
+    // Order matters: Edge and Opera say "Chrome" too, Chrome says "Safari",
+    // Android says "Linux", and iOS browsers name themselves apart.
     let browser = [
-        ("Edg/", "Edge"),
+        ("Edg", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
         ("Firefox/", "Firefox"),
+        ("FxiOS/", "Firefox"),
+        ("CriOS/", "Chrome"),
         ("Chrome/", "Chrome"),
         ("Safari/", "Safari"),
     ]
@@ -224,6 +231,7 @@ fn describe_agent(agent: &str) -> String {
         ("Android", "Android"),
         ("iPhone", "iPhone"),
         ("iPad", "iPad"),
+        ("CrOS", "ChromeOS"),
         ("Mac OS X", "macOS"),
         ("Windows", "Windows"),
         ("Linux", "Linux"),
@@ -763,6 +771,31 @@ pub(crate) async fn sign_out_everywhere(
 }
 
 #[derive(Debug, Deserialize)]
+pub(crate) struct EndSessionForm {
+    #[serde(default)]
+    session: String,
+}
+
+/// `POST /account/sessions/end`: signs one of the member's other devices
+/// out. A session that is not theirs (or is this one: "Sign out" is for
+/// that) is not found.
+pub(crate) async fn end_session(
+    State(state): State<AppState>,
+    member: Member,
+    Form(form): Form<EndSessionForm>,
+) -> Result<Response, AppError> {
+    if form.session == member.0.handle
+        || !state
+            .store()
+            .end_session(member.id(), &form.session)
+            .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/account?changed=session").into_response())
+}
+
+#[derive(Debug, Deserialize)]
 pub(crate) struct AccountQuery {
     changed: Option<String>,
 }
@@ -784,6 +817,7 @@ pub(crate) async fn account(
             "A link is on its way to the new address. Your address changes when you follow it.",
         ),
         Some("verify-sent") => Some("A link to confirm your address is on its way."),
+        Some("session") => Some("That device is signed out."),
         _ => None,
     };
     account_page(&state, &member, &csrf, StatusCode::OK, notice, context! {}).await
@@ -803,7 +837,8 @@ async fn account_page(
         .user(member.id())
         .await?
         .ok_or(AppError::NotFound)?;
-    let sessions = state.store().live_sessions(user.id).await?;
+    let session_count = state.store().live_sessions(user.id).await?;
+    let sessions = state.store().user_sessions(user.id).await?;
     let fresh = state.now_ms() - member.0.created_at < FRESH_SIGN_IN_MS;
     page(
         state,
@@ -814,7 +849,9 @@ async fn account_page(
         context! {
             path => "/account",
             user => Serde(&user),
-            sessions,
+            session_count,
+            sessions => Serde(&sessions),
+            this_session => &member.0.handle,
             notice,
             needs_current_password => user.has_password && !fresh,
             time_zones => Serde(time_zone_names()),
@@ -1040,4 +1077,44 @@ pub(crate) async fn send_verification(
         "The link works once, within a day.",
     );
     Ok(Redirect::to("/account?changed=verify-sent").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_are_described_in_a_few_known_words() {
+        for (agent, described) in [
+            (
+                "Mozilla/5.0 (Android 14; Mobile; rv:128.0) Gecko/128.0 Firefox/128.0",
+                "Firefox on Android",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0",
+                "Edge on Windows",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/126.0 Mobile/15E148 Safari/604.1",
+                "Chrome on iPhone",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+                "Safari on macOS",
+            ),
+            (
+                "Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+                "Chrome on ChromeOS",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 OPR/111.0.0.0",
+                "Opera on Linux",
+            ),
+            ("curl/8.8.0", "A browser"),
+            ("<script>alert(1)</script>", "A browser"),
+            ("", "A browser"),
+        ] {
+            assert_eq!(describe_agent(agent), described, "{agent}");
+        }
+    }
 }

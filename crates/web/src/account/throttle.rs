@@ -12,6 +12,7 @@ use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 
 use crate::error::AppError;
+use crate::proxy::TrustedProxies;
 use crate::state::AppState;
 
 /// What is being limited, with its bounds.
@@ -43,21 +44,24 @@ impl Action {
     }
 }
 
-/// The client's address, as the connection reports it: IPv6 clients are
+/// The client's address: the connection's, or behind a trusted proxy the
+/// one its forwarding header names (see [`crate::proxy`]). IPv6 clients are
 /// counted by their /64, which one household or one attacker gets whole.
-pub(crate) fn client(parts: &Parts) -> String {
+pub(crate) fn client(parts: &Parts, proxies: &TrustedProxies) -> String {
     match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-        Some(ConnectInfo(addr)) => match addr.ip() {
-            IpAddr::V4(v4) => v4.to_string(),
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => v4.to_string(),
-                None => {
-                    let s = v6.segments();
-                    format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-                }
-            },
-        },
+        Some(ConnectInfo(peer)) => key(proxies.client(peer.ip(), &parts.headers)),
         None => "unknown".into(),
+    }
+}
+
+/// How an address is counted.
+fn key(ip: IpAddr) -> String {
+    match crate::proxy::canonical(ip) {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
     }
 }
 
@@ -92,10 +96,13 @@ pub(crate) async fn check(
 #[derive(Debug, Clone)]
 pub(crate) struct Client(pub(crate) String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
+impl axum::extract::FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(client(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client(parts, &state.config().trusted_proxies)))
     }
 }

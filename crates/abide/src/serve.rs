@@ -124,10 +124,25 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     // when damaged), then brought up to date in the background.
     let search_index = {
         let dir = search_dir(&config);
-        let (index, opened) =
-            tokio::task::spawn_blocking(move || abide_search::SearchIndex::open(&dir)).await??;
-        tracing::info!(?opened, "search index");
-        std::sync::Arc::new(index)
+        let shown = dir.display().to_string();
+        let opened =
+            tokio::task::spawn_blocking(move || abide_search::SearchIndex::open(&dir)).await?;
+        match opened {
+            Ok((index, opened)) => {
+                tracing::info!(?opened, dir = shown, "search index");
+                std::sync::Arc::new(index)
+            }
+            // Another node started in the same data folder: this one keeps
+            // its index in memory (filled from the database all the same).
+            Err(abide_search::SearchError::Busy(_)) => {
+                tracing::warn!(
+                    dir = shown,
+                    "another process uses this search index; this node keeps its own in memory"
+                );
+                std::sync::Arc::new(abide_search::SearchIndex::in_memory()?)
+            }
+            Err(e) => return Err(e.into()),
+        }
     };
     let web = WebConfig {
         search_index: Some(search_index),

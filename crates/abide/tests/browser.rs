@@ -248,3 +248,117 @@ async fn the_verse_popover_opens_on_focus() {
     assert_eq!(h1, "Psalm 46:2–6");
     browser.close().await;
 }
+
+/// Waits until `script` returns true in the page, or fails after 20 s.
+async fn wait_until(browser: &Browser, script: &str, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let done = browser
+            .client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_default();
+        if done == serde_json::Value::Bool(true) {
+            return;
+        }
+        if std::time::Instant::now() >= deadline {
+            browser.screenshot(&format!("debug-{what}")).await;
+            panic!("{what}: never true: {script}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The search page with JavaScript: results follow typing without a page
+/// load, the address follows the query, the status line is said, Arrow
+/// Down reaches the first result; axe-core finds nothing at either width.
+#[tokio::test]
+async fn search_results_follow_typing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &["--demo"], &[]);
+    // The index is built in the background at start.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while http_get(&server.url, "/api/search?q=still").await.0 != 200 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the index never got ready"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut failures = Vec::new();
+    for (device, width, height) in [PHONE, DESKTOP] {
+        let browser = Browser::start(width, height).await;
+        browser
+            .client
+            .goto(&format!("{}/search", server.url))
+            .await
+            .unwrap();
+        browser
+            .client
+            .execute("window.abideSamePage = true; return true;", vec![])
+            .await
+            .unwrap();
+        let field = browser
+            .client
+            .find(Locator::Css("#search-q"))
+            .await
+            .unwrap();
+        field.send_keys("thirs").await.unwrap();
+        wait_until(
+            &browser,
+            "return !!document.querySelector('.search-hits') && document.querySelector('.search-hits').textContent.includes('Thirsty');",
+            "results-for-thirs",
+        )
+        .await;
+        field.clear().await.unwrap();
+        field.send_keys("psalm 46").await.unwrap();
+        wait_until(
+            &browser,
+            "return !!document.querySelector('.search-passage') && document.querySelector('.search-hits').textContent.includes('Be Still') && location.search.includes('psalm+46');",
+            "results-for-psalm-46",
+        )
+        .await;
+        let same = browser
+            .client
+            .execute("return window.abideSamePage === true;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            same,
+            serde_json::Value::Bool(true),
+            "results came without a page load"
+        );
+        let said = browser
+            .client
+            .execute(
+                "return document.querySelector('[data-search-announce]').textContent;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(said, "1 reading.", "{device}");
+        field
+            .send_keys(fantoccini::key::Key::Down.to_string().as_str())
+            .await
+            .unwrap();
+        let focused = browser
+            .client
+            .execute("return document.activeElement.textContent;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            focused, "Be Still",
+            "{device}: Arrow Down reaches the first result"
+        );
+        browser.screenshot(&format!("search-{device}")).await;
+        for violation in browser.axe().await {
+            failures.push(format!("{device} /search: {violation}"));
+        }
+        browser.close().await;
+    }
+    assert!(
+        failures.is_empty(),
+        "axe-core violations:\n{}",
+        failures.join("\n")
+    );
+}

@@ -167,7 +167,7 @@ impl PageCache {
         page
     }
 
-    fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.pages.clear();
         if let Ok(mut site) = self.site.write() {
             *site = None;

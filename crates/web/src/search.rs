@@ -71,6 +71,8 @@ impl AppState {
         *synced = Some(version);
         search.index().mark_ready();
         if done != SearchSync::default() {
+            // Pages list related readings from the index: render them again.
+            self.cache().clear();
             tracing::info!(
                 indexed = done.indexed,
                 removed = done.removed,
@@ -291,7 +293,10 @@ pub(crate) fn html_text(html: &str) -> String {
             }
             rest = &rest[end..];
         } else {
-            let end = rest[..rest.len().min(12)].find(';');
+            // `;` is ASCII: its byte position is a character boundary.
+            let end = rest.as_bytes()[..rest.len().min(12)]
+                .iter()
+                .position(|&b| b == b';');
             let decoded = end.and_then(|e| entity(&rest[1..e]));
             match (end, decoded) {
                 (Some(e), Some(c)) => {

@@ -42,6 +42,8 @@ async fn every_page_renders(db: TestDb) {
         ("/sign-up", "sign-up.html"),
         ("/reset", "reset.html"),
         ("/link/sign-up?token=x", "link.html"),
+        ("/search", "search.html"),
+        ("/opensearch.xml", "opensearch.xml"),
     ];
     // Pages behind a sign-up or a form, rendered by the tests in accounts.rs.
     let behind_forms = [

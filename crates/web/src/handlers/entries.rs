@@ -16,6 +16,9 @@ use crate::viewer::{Viewer, entry_for};
 /// `GET /journeys/{journey}/{entry}`: one day, introduction or recap; for a
 /// viewer who may not read it, its teaser (still 200: the page exists, and
 /// says how to read it).
+/// Related readings listed under an entry.
+const RELATED: usize = 4;
+
 pub(crate) async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -72,6 +75,19 @@ pub(crate) async fn show(
         }
         _ => None,
     };
+    // Readings that cite the same passages, share its tags or its words,
+    // from this node's index (none until it is ready).
+    let search = state.search().index();
+    let related = if search.is_ready() {
+        search
+            .related(entry.card.id, member.is_some(), now, RELATED)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "related readings");
+                Vec::new()
+            })
+    } else {
+        Vec::new()
+    };
     let mut response = state
         .page(
             "entry.html",
@@ -85,6 +101,7 @@ pub(crate) async fn show(
                 key => Serde(key),
                 member => member.as_ref().map(|m| Serde(&m.session.user)),
                 walk,
+                related => Serde(related),
             },
         )
         .await?

@@ -144,4 +144,116 @@
       if (zone && input.value === input.defaultValue) input.value = zone;
     } catch (e) { /* keep the site's zone */ }
   });
+  // Search as you type: the search page asks /api/search after each pause in
+  // typing and shows the answer in place (announced by its status line);
+  // Arrow Down moves from the box into the results. Without this, the form
+  // submits and the page answers the same.
+  var searchForm = document.querySelector("[data-search]");
+  var searchBox = document.querySelector("[data-search-input]");
+  var searchOut = document.querySelector("[data-search-results]");
+  var announce = document.querySelector("[data-search-announce]");
+  if (searchForm && searchBox && searchOut && window.fetch) {
+    var pending = null, timer = null, asked = searchBox.value;
+    var el = function (tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text != null) e.textContent = text;
+      return e;
+    };
+    var link = function (href, text) { var a = el("a", null, text); a.href = href; return a; };
+    var render = function (d) {
+      searchOut.textContent = "";
+      var status = el("p", "lede");
+      status.setAttribute("data-search-status", "");
+      status.textContent = d.total === 0 ? "No readings match \u201c" + d.query + "\u201d." :
+        (d.total === 1 ? "1 reading" : d.total + " readings") +
+        (d.relaxed ? " hold some of these words (none holds them all)" : "") + ".";
+      searchOut.appendChild(status);
+      // Said once by screen readers, from a region that stays in the page.
+      if (announce) announce.textContent = status.textContent;
+      if (d.passage) {
+        var p = el("section", "key-passage search-passage");
+        var h = el("h2", "eyebrow"); h.appendChild(link(d.passage.url, d.passage.reference)); p.appendChild(h);
+        p.appendChild(el("p", null, d.passage.text + (d.passage.more ? " \u2026" : "")));
+        var m = el("p", "card-meta"); m.appendChild(link(d.passage.url, "Read " + d.passage.reference));
+        m.appendChild(document.createTextNode(" \u00b7 " + d.passage.translation)); p.appendChild(m);
+        searchOut.appendChild(p);
+      }
+      if (d.entries.length) {
+        var ol = el("ol", "search-hits");
+        d.entries.forEach(function (e) {
+          var li = el("li", "card");
+          var meta = el("p", "card-meta"); meta.appendChild(link(e.journey_url, e.journey_title));
+          if (e.cites === "key") { meta.appendChild(document.createTextNode(" \u00b7 ")); meta.appendChild(el("span", "badge", "Key passage")); }
+          else if (e.cites === "inline") meta.appendChild(document.createTextNode(" \u00b7 cites it"));
+          if (e.members_only) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(el("span", "badge", "Members")); }
+          li.appendChild(meta);
+          var h2 = el("h2", "card-title"); var a = link(e.url, "");
+          a.innerHTML = e.title_html; // escaped by the server, marks only
+          h2.appendChild(a); li.appendChild(h2);
+          if (e.key_passage) li.appendChild(el("p", "card-passage", e.key_passage));
+          var sn = el("p", "card-summary"); sn.innerHTML = e.snippet_html; li.appendChild(sn);
+          ol.appendChild(li);
+        });
+        searchOut.appendChild(ol);
+        if (d.pages > 1) {
+          var more = el("p", "pager"); more.appendChild(link("/search?" + new URLSearchParams(new FormData(searchForm)).toString() + "&page=2", "More readings"));
+          searchOut.appendChild(more);
+        }
+      }
+      if (d.verses.length) {
+        var sec = el("section");
+        sec.appendChild(el("h2", null, "In the Bible"));
+        sec.appendChild(el("p", "card-meta", d.verses_total + (d.verses_total === 1 ? " verse" : " verses") + " of the " + d.verses_translation));
+        var ul = el("ul", "verse-hits");
+        d.verses.forEach(function (v) {
+          var li = el("li"); li.appendChild(link(v.url, v.reference));
+          var t = el("span"); t.innerHTML = " " + v.html; li.appendChild(t); ul.appendChild(li);
+        });
+        sec.appendChild(ul);
+        searchOut.appendChild(sec);
+      }
+    };
+    var ask = function () {
+      var q = searchBox.value;
+      if (q === asked) return;
+      asked = q;
+      if (pending) pending.abort();
+      if (!q.trim()) { searchOut.textContent = ""; return; }
+      var params = new URLSearchParams(new FormData(searchForm));
+      pending = new AbortController();
+      fetch("/api/search?" + params.toString(), { headers: { Accept: "application/json" }, signal: pending.signal })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (d) {
+          render(d);
+          try { history.replaceState(null, "", "/search?" + params.toString()); } catch (e) { /* address unchanged */ }
+        })
+        .catch(function (e) {
+          // The form still submits; say why in the console.
+          if (e && e.name !== "AbortError" && window.console) console.warn("search:", e);
+        });
+    };
+    searchBox.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 150);
+    });
+    searchForm.addEventListener("change", function (ev) {
+      if (ev.target !== searchBox) { asked = null; ask(); }
+    });
+    var resultLinks = function () { return Array.prototype.slice.call(searchOut.querySelectorAll(".card-title a, .verse-hits a")); };
+    searchForm.addEventListener("keydown", function (ev) {
+      if (ev.key === "ArrowDown" && ev.target === searchBox) {
+        var first = resultLinks()[0];
+        if (first) { ev.preventDefault(); first.focus(); }
+      }
+    });
+    searchOut.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") return;
+      var links = resultLinks(), i = links.indexOf(document.activeElement);
+      if (i < 0) return;
+      ev.preventDefault();
+      if (ev.key === "ArrowDown" && i + 1 < links.length) links[i + 1].focus();
+      else if (ev.key === "ArrowUp") (i === 0 ? searchBox : links[i - 1]).focus();
+    });
+  }
 })();

@@ -410,6 +410,21 @@ fn chapter_name(r: abide_scripture::VerseRef) -> String {
 }
 
 fn search(t: &Translation, query: &str, limit: usize) -> anyhow::Result<()> {
+    // Read as the site's search reads it: a reference in the query names a
+    // passage, and the verses are searched for the other words.
+    let parsed = abide_search::parse_query(query);
+    if let Some(reference) = &parsed.reference {
+        println!(
+            "{} is a passage: abide bible show \"{}\"",
+            reference.text,
+            abide_scripture::format_ranges(&reference.ranges, abide_scripture::Style::Full)
+        );
+        if parsed.words.is_empty() && parsed.phrases.is_empty() {
+            return Ok(());
+        }
+    }
+    let words = parsed.words_text();
+    let query = words.as_str();
     let results = t.search(query, limit)?;
     let info = t.info();
     if results.total == 0 {

@@ -216,3 +216,44 @@ async fn the_index_follows_another_nodes_import(db: TestDb) {
     }
 }
 store_test!(the_index_follows_another_nodes_import);
+
+async fn passage_pages_and_search_by_reference_agree(db: TestDb) {
+    let (state, _, _) = site(&db).await;
+    let now = state.store().now_ms();
+    for (query, osis) in [
+        ("Psalm+130", "Ps.130"),
+        ("Obadiah+1%3A4", "Obad.1.4"),
+        ("Nahum+1%3A7", "Nah.1.7"),
+        ("Isaiah+40%3A31", "Isa.40.31"),
+        ("Psalm+23", "Ps.23"),
+        ("Revelation+3", "Rev.3"),
+    ] {
+        let ranges = abide_scripture::parse_osis(osis).unwrap();
+        let (start, end) = (ranges[0].keys().0, ranges[ranges.len() - 1].keys().1);
+        let mut cited: Vec<String> = state
+            .store()
+            .entries_citing(start, end, now)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| format!("/journeys/{}/{}", c.entry.journey_slug, c.entry.slug))
+            .collect();
+        let found = json(&state, &format!("/api/search?q={query}")).await;
+        let mut searched: Vec<String> = found["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["url"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            !cited.is_empty(),
+            "{osis}: the test needs an entry citing it"
+        );
+        // Key passages first in both.
+        assert_eq!(cited[0], searched[0], "{osis}");
+        cited.sort();
+        searched.sort();
+        assert_eq!(cited, searched, "{osis}");
+    }
+}
+store_test!(passage_pages_and_search_by_reference_agree);

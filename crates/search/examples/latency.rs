@@ -6,11 +6,11 @@
 //! text, each timed alone. Prints the rebuild time, the index's size, and
 //! p50/p99 per kind and for the whole mix.
 //!
-//!     cargo run --release -p abide-search --example latency [ENTRIES] [QUERIES]
+//!     cargo run --release -p abide-search --example latency [ENTRIES] [QUERIES] [LIMIT]
 
 use std::time::{Duration, Instant};
 
-use abide_scripture::{BookId, Range, Style, Versification};
+use abide_scripture::{Range, Style, Versification};
 use abide_search::{Card, Cited, Document, SearchIndex, SearchRequest};
 
 /// A small, fixed pseudo-random sequence (xorshift), so runs compare.
@@ -31,10 +31,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let entries: usize = args.next().map_or(Ok(10_000), |a| a.parse())?;
     let queries: usize = args.next().map_or(Ok(500), |a| a.parse())?;
+    // Results per query (0: count only, no documents read, no snippets).
+    let limit: usize = args.next().map_or(Ok(10), |a| a.parse())?;
     let library = abide_bible::Library::bundled();
     let t = library.default_translation();
     let v = Versification::kjv();
-    let chapters: Vec<Range> = BookId::all()
+    // The chapters of the books the translation has.
+    let chapters: Vec<Range> = t
+        .books()
         .flat_map(|b| {
             (v.first_chapter(b)..=v.last_chapter(b)).filter_map(move |c| Range::chapter(b, c, v))
         })
@@ -176,7 +180,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 text: q,
                 member: i % 2 == 0,
                 now: 1,
-                limit: 10,
+                limit,
                 ..SearchRequest::default()
             })?;
             times.push(started.elapsed());

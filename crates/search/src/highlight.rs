@@ -21,29 +21,36 @@ pub(crate) struct Matcher {
     pub(crate) fuzzy: Vec<(String, u8)>,
 }
 
-impl Matcher {
-    fn matches(&self, stem: &str, raw: &str) -> bool {
-        self.stems.contains(stem)
-            || self.prefix.as_deref().is_some_and(|p| raw.starts_with(p))
-            || self
-                .fuzzy
-                .iter()
-                .any(|(word, d)| within(word, raw, usize::from(*d)))
-    }
-}
-
 /// Whether `a` and `b` are within `d` edits (insert, delete, substitute,
 /// swap of neighbours) of each other.
 fn within(a: &str, b: &str, d: usize) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > d {
+    if a.len().abs_diff(b.len()) > d * 4 {
+        return false; // even in bytes of four-byte characters
+    }
+    if a.is_ascii() && b.is_ascii() {
+        osa_within(a.as_bytes(), b.as_bytes(), d)
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        osa_within(&a, &b, d)
+    }
+}
+
+/// Longest word compared on the stack; longer ones never match (the index
+/// drops words over 40 bytes).
+const MAX_WORD: usize = 48;
+
+/// Optimal string alignment distance of `a` and `b` is at most `d`.
+fn osa_within<T: PartialEq>(a: &[T], b: &[T], d: usize) -> bool {
+    if a.len().abs_diff(b.len()) > d || a.len() >= MAX_WORD || b.len() >= MAX_WORD {
         return false;
     }
-    // Optimal string alignment distance, rows of b.len() + 1.
-    let mut prev2 = vec![0usize; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0usize; b.len() + 1];
+    let mut prev2 = [0usize; MAX_WORD];
+    let mut prev = [0usize; MAX_WORD];
+    let mut cur = [0usize; MAX_WORD];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         for j in 1..=b.len() {
@@ -60,31 +67,62 @@ fn within(a: &str, b: &str, d: usize) -> bool {
     prev[b.len()] <= d
 }
 
-/// Byte ranges of `text` that match, found with the index's analyzers.
+/// The stem of one word, as the index made it.
+fn stem_of(word: &str, stem: &mut TextAnalyzer) -> String {
+    let mut s = stem.token_stream(word);
+    s.next().map(|t| t.text.clone()).unwrap_or_default()
+}
+
+/// Bytes of a text searched for a snippet before the rest is.
+const SCAN_FIRST: usize = 3 * 1024;
+
+impl Matcher {
+    /// Whether nothing can match.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.stems.is_empty() && self.prefix.is_none() && self.fuzzy.is_empty()
+    }
+
+    /// Whether a word of the text (raw: lower case, folded) matches. Its stem
+    /// is worked out only when it could be one of the query's: stems share
+    /// their first letters with the words they come from.
+    fn word_matches(&self, raw: &str, stem: &mut TextAnalyzer) -> bool {
+        if self.prefix.as_deref().is_some_and(|p| raw.starts_with(p)) {
+            return true;
+        }
+        let could_stem = self.stems.iter().any(|s| {
+            let n = s.len().min(3);
+            raw.len() >= n && raw.as_bytes()[..n] == s.as_bytes()[..n]
+        });
+        if could_stem && self.stems.contains(&stem_of(raw, stem)) {
+            return true;
+        }
+        self.fuzzy
+            .iter()
+            .any(|(word, d)| within(word, raw, usize::from(*d)))
+    }
+}
+
+/// Byte ranges of `text` that match, found with the index's analyzers. Each
+/// distinct word is judged once.
 fn matches(
     text: &str,
     stem: &mut TextAnalyzer,
     raw: &mut TextAnalyzer,
     m: &Matcher,
 ) -> Vec<(usize, usize)> {
-    let mut stems = Vec::new();
-    let mut s = stem.token_stream(text);
-    while let Some(t) = s.next() {
-        stems.push((t.offset_from, t.offset_to, t.text.clone()));
-    }
+    let mut judged: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
     let mut out = Vec::new();
     let mut r = raw.token_stream(text);
-    let mut i = 0;
     while let Some(t) = r.next() {
-        // The two analyzers split alike: the same tokens at the same offsets.
-        while i < stems.len() && stems[i].0 < t.offset_from {
-            i += 1;
-        }
-        let stem_text = stems
-            .get(i)
-            .filter(|s| s.0 == t.offset_from)
-            .map_or("", |s| s.2.as_str());
-        if m.matches(stem_text, &t.text) {
+        let hit = match judged.get(&t.text) {
+            Some(&hit) => hit,
+            None => {
+                let hit = m.word_matches(&t.text, stem);
+                judged.insert(t.text.clone(), hit);
+                hit
+            }
+        };
+        if hit {
             out.push((t.offset_from, t.offset_to));
         }
     }
@@ -100,7 +138,19 @@ pub(crate) fn snippet(
     m: &Matcher,
     max_chars: usize,
 ) -> Option<String> {
-    let found = matches(text, stem, raw, m);
+    if m.is_empty() {
+        return None;
+    }
+    // The first few kilobytes hold a match in most texts that have one: the
+    // rest is read only when they do not.
+    let head = crate::query::truncate(text, SCAN_FIRST);
+    let mut found = matches(head, stem, raw, m);
+    if found.is_empty() && head.len() < text.len() {
+        found = matches(&text[head.len()..], stem, raw, m)
+            .into_iter()
+            .map(|(a, b)| (a + head.len(), b + head.len()))
+            .collect();
+    }
     if found.is_empty() {
         return None;
     }
@@ -151,6 +201,10 @@ pub(crate) fn mark_all(
     m: &Matcher,
 ) -> String {
     let mut html = String::with_capacity(text.len() + 32);
+    if m.is_empty() {
+        escape_into(text, &mut html);
+        return html;
+    }
     let mut at = 0;
     for (a, b) in matches(text, stem, raw, m) {
         escape_into(&text[at..a], &mut html);

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod import;
 mod refs;
+mod search;
 mod serve;
 mod user;
 mod util;

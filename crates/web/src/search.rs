@@ -69,10 +69,14 @@ impl AppState {
         }
         let done = bring_up_to_date(self.store(), search.index()).await?;
         *synced = Some(version);
+        let first = !search.index().is_ready();
         search.index().mark_ready();
-        if done != SearchSync::default() {
-            // Pages list related readings from the index: render them again.
+        if first || done != SearchSync::default() {
+            // Pages list related readings from the index (none before it
+            // was ready): render them again.
             self.cache().clear();
+        }
+        if done != SearchSync::default() {
             tracing::info!(
                 indexed = done.indexed,
                 removed = done.removed,

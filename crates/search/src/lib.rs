@@ -886,12 +886,11 @@ impl SearchIndex {
             ),
             1.0,
         )));
-        let mut request = SearchRequest {
+        let request = SearchRequest {
             member,
             now,
             ..SearchRequest::default()
         };
-        request.now = now;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, Box::new(BooleanQuery::union(should))),
             (Occur::MustNot, Box::new(this)),

@@ -45,38 +45,7 @@ async fn the_account_page_lists_devices_and_signs_one_out() {
     for (device, width, height) in [("phone", 390, 844), ("desktop", 1280, 900)] {
         let browser = Browser::start(width, height).await;
         let find = |css: &'static str| browser.client.find(Locator::Css(css));
-        browser
-            .client
-            .goto(&format!("{url}/sign-in?next=%2Faccount"))
-            .await
-            .unwrap();
-        find("#email")
-            .await
-            .unwrap()
-            .send_keys(EMAIL)
-            .await
-            .unwrap();
-        find("#password")
-            .await
-            .unwrap()
-            .send_keys(PASSWORD)
-            .await
-            .unwrap();
-        find("button[value=password]")
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        let mut arrived = false;
-        for _ in 0..300 {
-            if browser.client.current_url().await.unwrap().path() == "/account" {
-                arrived = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-        assert!(arrived, "{}", browser.client.source().await.unwrap());
+        crate::util::sign_in_with_password(&browser, &url, EMAIL, PASSWORD, "/account").await;
         let list = find(".sessions").await.unwrap();
         browser
             .client

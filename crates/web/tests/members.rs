@@ -105,7 +105,7 @@ const OPEN_TEASER: &str = "/journeys/the-open-door/the-inner-table";
 const ROOM: &str = "/journeys/the-inner-room";
 const ROOM_TEASER: &str = "/journeys/the-inner-room/the-first-room";
 
-fn fixture(name: &str, options: &LoadOptions) -> Journey {
+pub(crate) fn fixture(name: &str, options: &LoadOptions) -> Journey {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../content/tests/fixtures")
         .join(name);

@@ -2,24 +2,17 @@
 //! the members-only rule for guests and members; the index following imports
 //! made through another node of the same database.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
-use abide_content::{Journey, LoadOptions, load_journey};
+use abide_content::{Journey, LoadOptions};
 use abide_store::Clock;
 use abide_testkit::{TestDb, store_test};
 use abide_web::AppState;
 use axum::http::StatusCode;
 
 use crate::accounts::sign_up;
+use crate::members::fixture;
 use crate::util::{get, header, state, text};
-
-fn fixture(name: &str, options: &LoadOptions) -> Journey {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../content/tests/fixtures")
-        .join(name);
-    load_journey(&dir, options).unwrap()
-}
 
 /// The test journey and the members fixtures, imported, indexed, on a site
 /// that mails (members sign up) and runs on a simulated clock.

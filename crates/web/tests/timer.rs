@@ -50,39 +50,7 @@ async fn serve() -> (String, TestDb) {
 
 /// Signs in through the sign-in page, with a password; lands on the practice.
 async fn sign_in(browser: &Browser, url: &str) {
-    let next = form_urlencoded::byte_serialize(PAGE.as_bytes()).collect::<String>();
-    browser
-        .client
-        .goto(&format!("{url}/sign-in?next={next}"))
-        .await
-        .unwrap();
-    let find = |css: &'static str| browser.client.find(Locator::Css(css));
-    find("#email")
-        .await
-        .unwrap()
-        .send_keys(EMAIL)
-        .await
-        .unwrap();
-    find("#password")
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    find("button[value=password]")
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    // Checking a password is slow work in a debug build: wait for the page.
-    for _ in 0..300 {
-        if browser.client.current_url().await.unwrap().path() == PAGE {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("not signed in:\n{}", browser.client.source().await.unwrap());
+    crate::util::sign_in_with_password(browser, url, EMAIL, PASSWORD, PAGE).await;
 }
 
 async fn js(browser: &Browser, script: &str) -> Value {

@@ -53,3 +53,48 @@ pub(crate) fn header<'a>(response: &'a Response<Body>, name: &str) -> &'a str {
         .map(|v| v.to_str().unwrap())
         .unwrap_or_default()
 }
+
+/// Signs in through the sign-in page of the server at `url` with a password,
+/// asking to come back to `path`, and waits until the browser is there
+/// (checking a password is slow work in a debug build).
+pub(crate) async fn sign_in_with_password(
+    browser: &abide_testkit::Browser,
+    url: &str,
+    email: &str,
+    password: &str,
+    path: &str,
+) {
+    use fantoccini::Locator;
+    let next = form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>();
+    browser
+        .client
+        .goto(&format!("{url}/sign-in?next={next}"))
+        .await
+        .unwrap();
+    let find = |css: &'static str| browser.client.find(Locator::Css(css));
+    find("#email")
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    find("#password")
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    find("button[value=password]")
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for _ in 0..300 {
+        if browser.client.current_url().await.unwrap().path() == path {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("not signed in:\n{}", browser.client.source().await.unwrap());
+}

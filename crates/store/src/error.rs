@@ -86,6 +86,9 @@ pub enum StoreError {
     /// a text too long, ...).
     #[error(transparent)]
     Reading(#[from] crate::reading::ReadingError),
+    /// A subscription was refused.
+    #[error(transparent)]
+    Subscription(#[from] crate::subscriptions::SubscriptionError),
     /// A stored value that this Abide cannot read (a role it does not know):
     /// damaged data, or a database written by a newer Abide.
     #[error("unreadable value {value:?} in {column}")]

@@ -26,6 +26,7 @@ mod jobs;
 mod migrate;
 mod reading;
 mod settings;
+mod subscriptions;
 mod time;
 mod worker;
 
@@ -49,5 +50,11 @@ pub use reading::{
     UserExport,
 };
 pub use settings::{SiteSettings, SocialLink};
+pub use subscriptions::{
+    Audience, ClaimedMail, DEFAULT_SEND_MINUTE, DueReport, MAX_NAME_CHARS, MAX_TAGS, MailKind,
+    MailMessage, MessageCounts, NewMessage, OutboxCounts, Preferences, SendFailure, Subscribed,
+    Subscriber, SubscriberFilter, SubscriberStatus, SubscriptionError, SubscriptionRequest,
+    SuppressionReason, next_slot,
+};
 pub use time::{Clock, NotSimulated};
 pub use worker::{Job, Worker, WorkerOptions};

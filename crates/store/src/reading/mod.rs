@@ -16,7 +16,7 @@ mod enrolments;
 mod error;
 mod journal;
 mod practice;
-mod schedule;
+pub(crate) mod schedule;
 mod steps;
 
 pub use data_rights::{DoneRecord, EnrolmentRecord, LinkRecord, SessionRecord, UserExport};

@@ -173,6 +173,18 @@ pub(crate) struct MailConfig {
     /// The From: of every message. Env: ABIDE_MAIL_FROM.
     #[doku(example = "Abide <abide@localhost>")]
     pub(crate) from: String,
+    /// Most messages a second one worker sends (a relay's quota); 0: no
+    /// limit. Env: ABIDE_MAIL_PER_SECOND.
+    #[doku(example = "0")]
+    pub(crate) per_second: u32,
+    /// Messages a worker delivers at once, each on its own SMTP connection
+    /// from the pool. Env: ABIDE_MAIL_CONCURRENCY.
+    #[doku(example = "8")]
+    pub(crate) concurrency: usize,
+    /// Whether `abide serve` runs a mail worker too (turn off when separate
+    /// `abide worker` processes send). Env: ABIDE_MAIL_WORKER_IN_SERVE.
+    #[doku(example = "true")]
+    pub(crate) worker_in_serve: bool,
 }
 
 /// Logging, to standard error.
@@ -279,6 +291,9 @@ impl Default for MailConfig {
         Self {
             smtp_url: String::new(),
             from: "Abide <abide@localhost>".into(),
+            per_second: 0,
+            concurrency: 8,
+            worker_in_serve: true,
         }
     }
 }

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod import;
 mod logging;
+mod mail;
 mod refs;
 mod serve;
 mod user;
@@ -68,6 +69,12 @@ enum Command {
     /// Bible translations: list, show a passage, search, import, verse of the day.
     #[command(subcommand)]
     Bible(bible::BibleCommand),
+    /// Send a newsletter written in Markdown to subscribers (now, at a time,
+    /// or a test copy to one address).
+    Send(mail::SendArgs),
+    /// Send mail without serving the site: queue what is due and deliver the
+    /// outbox (several may run, on several nodes).
+    Worker,
     /// The search index of this node (in the data folder).
     #[command(subcommand)]
     Search(SearchCommand),
@@ -170,6 +177,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(config, args).await,
+            Command::Worker => serve::worker(config).await,
+            Command::Send(args) => mail::send(&config, args).await,
             Command::Migrate { status } => migrate(&config, status).await,
             Command::Import { dir } => {
                 let store = serve::open_store(&config).await?;

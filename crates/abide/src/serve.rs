@@ -113,11 +113,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         max_body_bytes: config.server.max_body_bytes,
         limits: config.limits.web(),
         trusted_proxies: config.trusted_proxies()?,
-        mail: (!config.mail.smtp_url.is_empty()).then(|| abide_mail::MailerConfig {
-            smtp_url: config.mail.smtp_url.clone(),
-            from: config.mail.from.clone(),
-            timeout: Duration::from_secs(30),
-        }),
+        mail: mailer_config(&config),
         ..WebConfig::default()
     };
     // This node's search index, in its data folder: opened (or made anew
@@ -183,6 +179,9 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     tokio::spawn(housekeeping(store.clone(), shutdown.clone()));
     tokio::spawn(follow_search(state.clone(), shutdown.clone()));
+    if config.mail.worker_in_serve {
+        spawn_mail_worker(&config, &state, &shutdown);
+    }
     let stopping = shutdown.clone();
     let server = tokio::spawn(abide_web::serve(listener, state, async move {
         stopping.cancelled().await;
@@ -198,6 +197,88 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     store.close().await;
     tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The SMTP settings of the configuration; `None` when no server is set.
+pub(crate) fn mailer_config(config: &Config) -> Option<abide_mail::MailerConfig> {
+    (!config.mail.smtp_url.is_empty()).then(|| abide_mail::MailerConfig {
+        smtp_url: config.mail.smtp_url.clone(),
+        from: config.mail.from.clone(),
+        timeout: Duration::from_secs(30),
+    })
+}
+
+/// Starts a mail worker (see [`abide_web::run_mail_worker`]) when an SMTP
+/// server is configured. Returns its task.
+fn spawn_mail_worker(
+    config: &Config,
+    state: &AppState,
+    shutdown: &CancellationToken,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let Some(mail) = mailer_config(config) else {
+        tracing::warn!(
+            "no SMTP server is configured (mail.smtp_url): subscribers' mail waits in the outbox"
+        );
+        return None;
+    };
+    let mailer = match abide_mail::Mailer::new(&mail) {
+        Ok(mailer) => mailer,
+        Err(e) => {
+            tracing::error!(error = %e, "the mail worker cannot start");
+            return None;
+        }
+    };
+    let options = abide_web::MailWorkerOptions {
+        per_second: config.mail.per_second,
+        concurrency: config.mail.concurrency.clamp(1, 256),
+        ..abide_web::MailWorkerOptions::default()
+    };
+    Some(tokio::spawn(abide_web::run_mail_worker(
+        state.clone(),
+        mailer,
+        options,
+        shutdown.clone(),
+    )))
+}
+
+/// `abide worker`: sends mail (and queues what is due) without serving the
+/// site, until SIGINT or SIGTERM. Run as many as the SMTP server welcomes,
+/// on any node: each message is sent by one of them.
+pub(crate) async fn worker(config: Config) -> anyhow::Result<ExitCode> {
+    if mailer_config(&config).is_none() {
+        anyhow::bail!("no SMTP server is configured: set mail.smtp_url (or ABIDE_MAIL_SMTP_URL)");
+    }
+    let store = open_store(&config).await?;
+    let status = store.migration_status().await?;
+    if !status.pending.is_empty() {
+        anyhow::bail!(
+            "the database needs {} migration(s): run `abide migrate` (or start `abide serve`) first",
+            status.pending.len()
+        );
+    }
+    let theme_dir =
+        Some(PathBuf::from(&config.server.theme_dir)).filter(|d| !d.as_os_str().is_empty());
+    let theme = Theme::load(theme_dir.as_deref())?;
+    let library = {
+        let dir = crate::bible::translations_dir(&config);
+        std::sync::Arc::new(
+            tokio::task::spawn_blocking(move || abide_bible::Library::open(&dir)).await??,
+        )
+    };
+    let web = WebConfig {
+        base_url: config.base_url(config.socket_addr()?),
+        mail: mailer_config(&config),
+        ..WebConfig::default()
+    };
+    let state = AppState::new(store.clone(), library, theme, web);
+    let shutdown = CancellationToken::new();
+    tokio::spawn(watch_signals(shutdown.clone()));
+    println!("mail worker running (database: {})", store.backend().name());
+    if let Some(task) = spawn_mail_worker(&config, &state, &shutdown) {
+        task.await?;
+    }
+    store.close().await;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,6 +9,7 @@ mod bible;
 mod browser;
 mod cli;
 mod import;
+mod mail;
 mod refs;
 mod search;
 mod serve;

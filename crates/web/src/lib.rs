@@ -14,6 +14,7 @@
 mod account;
 mod cache;
 mod cookies;
+mod email;
 mod error;
 mod filters;
 mod handlers;
@@ -29,6 +30,7 @@ mod state;
 mod theme;
 mod viewer;
 
+pub use email::{MailPass, MailWorkerOptions, Pace, mail_pass, run_mail_worker};
 pub use error::AppError;
 pub use limits::Limits;
 pub use proxy::{ForwardedHeader, IpNet, IpNetError, TrustedProxies};

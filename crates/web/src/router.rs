@@ -16,7 +16,7 @@ use crate::account::pages;
 use crate::error::AppError;
 use crate::handlers::{
     assets, authors, entries, feeds, health, home, journeys, passages, practices, preferences,
-    search, tags,
+    search, subscribe, tags,
 };
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::reader;
@@ -90,6 +90,24 @@ pub fn router(state: AppState) -> Router {
     let routes = pages
         .merge(accounts)
         .route("/preferences", post(preferences::remember))
+        // Subscriptions: checked by origin (the footer's form is on cached
+        // pages) or by the subscriber's link key; see handlers::subscribe.
+        .route(
+            "/subscribe",
+            get(subscribe::form).post(subscribe::subscribe),
+        )
+        .route(
+            "/subscribe/confirm/{token}",
+            get(subscribe::confirm_page).post(subscribe::confirm),
+        )
+        .route(
+            "/email/{key}",
+            get(subscribe::preferences).post(subscribe::save_preferences),
+        )
+        .route(
+            "/unsubscribe/{key}",
+            get(subscribe::unsubscribe_page).post(subscribe::unsubscribe),
+        )
         // Search answers by who asks (members find members' text): never
         // kept in the page cache, and bounded by the heavy-work gate.
         .route("/search", get(search::page))

@@ -20,5 +20,6 @@ mod reader;
 mod rendered;
 mod search;
 mod server;
+mod subscriptions;
 mod timer;
 mod util;

@@ -232,6 +232,27 @@ impl Store {
         Ok(cards(&rows)?)
     }
 
+    /// Entries of listed journeys published after `from` and up to `to`
+    /// (ms), in publishing order: a weekly digest.
+    pub async fn published_between(
+        &self,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<EntryCard>, StoreError> {
+        let sql = format!(
+            "SELECT {CARD} WHERE e.publish_at > $1 AND e.publish_at <= $2 AND j.visibility <> 'unlisted' \
+             ORDER BY e.publish_at, e.id LIMIT $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(from)
+            .bind(to)
+            .bind(limit.clamp(1, 500))
+            .fetch_all(self.pool())
+            .await?;
+        Ok(cards(&rows)?)
+    }
+
     /// Today's reading: the newest published day entry of a listed journey.
     pub async fn todays_entry(&self, now: i64) -> Result<Option<EntryCard>, StoreError> {
         let sql = format!(

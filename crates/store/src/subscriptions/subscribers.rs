@@ -874,17 +874,19 @@ pub(crate) async fn reschedule_in(
     let after = instant(now);
     let daily = row.try_get::<i64, _>("wants_daily")? != 0;
     let journeys = sqlx::query(
-        "SELECT id, start_date, next_send_at FROM email_journeys WHERE subscriber_id = $1 AND paused_on IS NULL",
+        "SELECT id, start_date, last_step, next_send_at FROM email_journeys WHERE subscriber_id = $1 AND paused_on IS NULL",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     for journey in journeys {
         let next = if daily {
-            // Never a second day on one date: a journey already due on a
-            // date keeps that date, at the new time if still to come.
+            // Never a second day on one date: a journey under way that is
+            // due on a date keeps that date, at the new time if still to
+            // come. One not started yet begins at the first new slot.
+            let started = journey.try_get::<i64, _>("last_step")? > 0;
             let (date, at) = match journey.try_get::<Option<i64>, _>("next_send_at")? {
-                Some(due) => {
+                Some(due) if started => {
                     let date = local_date(&zone, instant(due));
                     let at = slot_on(&zone, date, minute);
                     if at > after {
@@ -893,7 +895,7 @@ pub(crate) async fn reschedule_in(
                         next_slot(&zone, minute, after)
                     }
                 }
-                None => next_slot(&zone, minute, after),
+                _ => next_slot(&zone, minute, after),
             };
             let start: String = journey.try_get("start_date")?;
             let start = if start.is_empty() {

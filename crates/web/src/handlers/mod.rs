@@ -11,4 +11,5 @@ pub(crate) mod passages;
 pub(crate) mod practices;
 pub(crate) mod preferences;
 pub(crate) mod search;
+pub(crate) mod subscribe;
 pub(crate) mod tags;

@@ -256,4 +256,15 @@
       else if (ev.key === "ArrowUp") (i === 0 ? searchBox : links[i - 1]).focus();
     });
   }
+
+  // Subscription forms: the reader's own time zone, from the device, so
+  // their mail comes at their morning (they can still edit it).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) {
+      Array.prototype.forEach.call(document.querySelectorAll("input[data-time-zone]"), function (input) {
+        if (!input.dataset.edited) input.value = zone;
+      });
+    }
+  } catch (e) { /* an old browser: the site's time zone is used */ }
 })();

@@ -1,0 +1,225 @@
+//! The mail worker: turns due schedules into outbox rows, claims rows under a
+//! lease, renders each for its recipient and hands it to the SMTP server,
+//! marking it sent, retrying passing failures with backoff and giving up on
+//! permanent ones. `abide serve` runs one; `abide worker` runs one alone.
+//! Several workers, on several nodes, share the outbox safely: a row is
+//! claimed by one worker at a time.
+
+mod compose;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use abide_mail::Mailer;
+use abide_store::{ClaimedMail, SendFailure};
+use tokio::sync::{Mutex, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::state::AppState;
+
+/// How a mail worker works.
+#[derive(Debug, Clone)]
+pub struct MailWorkerOptions {
+    /// Messages claimed at once.
+    pub batch: usize,
+    /// Messages being delivered at once (and so SMTP connections in use).
+    pub concurrency: usize,
+    /// How long a claim lasts: a worker that dies loses its messages to
+    /// another after this long.
+    pub lease: Duration,
+    /// How long to wait when nothing is due.
+    pub idle: Duration,
+    /// Most messages a second this worker sends; 0: no limit.
+    pub per_second: u32,
+    /// First delay before a retry; doubles with each attempt (at most a day).
+    pub retry_base: Duration,
+}
+
+impl Default for MailWorkerOptions {
+    fn default() -> Self {
+        Self {
+            batch: 200,
+            concurrency: 8,
+            lease: Duration::from_secs(300),
+            idle: Duration::from_secs(1),
+            per_second: 0,
+            retry_base: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Spaces a worker's sends: at most `per_second` a second.
+pub struct Pace {
+    period: Option<Duration>,
+    next: Mutex<Instant>,
+}
+
+impl Pace {
+    /// At most `per_second` sends a second; 0: no limit.
+    pub fn new(per_second: u32) -> Self {
+        Self {
+            period: (per_second > 0).then(|| Duration::from_secs(1) / per_second),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    async fn wait(&self) {
+        let Some(period) = self.period else { return };
+        let at = {
+            let mut next = self.next.lock().await;
+            let at = (*next).max(Instant::now());
+            *next = at + period;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+/// What one pass of the worker did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailPass {
+    /// Messages accepted by the SMTP server.
+    pub sent: usize,
+    /// Messages that failed (to be retried or given up).
+    pub failed: usize,
+}
+
+/// Runs a mail worker until `stop`: due schedules are queued, then mail is
+/// sent, batch after batch; when nothing is due it waits `options.idle`.
+pub async fn run_mail_worker(
+    state: AppState,
+    mailer: Mailer,
+    options: MailWorkerOptions,
+    stop: CancellationToken,
+) {
+    let pace = Pace::new(options.per_second);
+    tracing::info!(
+        concurrency = options.concurrency,
+        per_second = options.per_second,
+        "mail worker started"
+    );
+    while !stop.is_cancelled() {
+        let pass = mail_pass(&state, &mailer, &options, &pace).await;
+        let idle = match pass {
+            Ok(Some(_)) => false,
+            Ok(None) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "mail worker: the database did not answer; trying again");
+                true
+            }
+        };
+        if idle {
+            tokio::select! {
+                () = stop.cancelled() => break,
+                () = tokio::time::sleep(options.idle) => {}
+            }
+        }
+    }
+    tracing::info!("mail worker stopped");
+}
+
+/// One pass: queue what is due, claim a batch, deliver it. `None` when
+/// nothing was claimed.
+pub async fn mail_pass(
+    state: &AppState,
+    mailer: &Mailer,
+    options: &MailWorkerOptions,
+    pace: &Pace,
+) -> Result<Option<MailPass>, abide_store::StoreError> {
+    let store = state.store();
+    let due = store.queue_due_mail(1000).await?;
+    if due.days + due.digests > 0 || due.newsletter_copies > 0 {
+        tracing::info!(
+            days = due.days,
+            digests = due.digests,
+            newsletter_copies = due.newsletter_copies,
+            "mail queued"
+        );
+    }
+    let batch = store.claim_mail(options.batch, options.lease).await?;
+    if batch.is_empty() {
+        return Ok(None);
+    }
+    let mut cache = compose::BatchCache::default();
+    let sending = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut tasks = JoinSet::new();
+    let mut pass = MailPass::default();
+    for mail in batch {
+        let composed = compose::compose(state, &mut cache, &mail).await;
+        let message = match composed {
+            Ok(message) => message,
+            Err(e) => {
+                tracing::warn!(id = mail.id, kind = ?mail.kind, error = %e, "mail not rendered; given up");
+                pass.failed += 1;
+                let failure = SendFailure {
+                    transient: false,
+                    error: e.to_string(),
+                };
+                store.mail_failed(&mail, &failure, Duration::ZERO).await?;
+                continue;
+            }
+        };
+        let Ok(permit) = Arc::clone(&sending).acquire_owned().await else {
+            break;
+        };
+        pace.wait().await;
+        let mailer = mailer.clone();
+        let store = store.clone();
+        let retry_base = options.retry_base;
+        tasks.spawn(async move {
+            let result = mailer.send_message(&message).await;
+            drop(permit);
+            deliver_outcome(&store, &mail, result, retry_base).await
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        match done {
+            Ok(Ok(true)) => pass.sent += 1,
+            Ok(Ok(false)) => pass.failed += 1,
+            Ok(Err(e)) => return Err(e),
+            Err(e) => tracing::error!(error = %e, "a mail task failed"),
+        }
+    }
+    Ok(Some(pass))
+}
+
+/// Records the SMTP server's answer for `mail`. Returns whether it was sent.
+async fn deliver_outcome(
+    store: &abide_store::Store,
+    mail: &ClaimedMail,
+    result: Result<(), abide_mail::MailError>,
+    retry_base: Duration,
+) -> Result<bool, abide_store::StoreError> {
+    match result {
+        Ok(()) => {
+            if !store.mail_sent(mail).await? {
+                tracing::warn!(
+                    id = mail.id,
+                    "sent after the lease ran out: another worker may send it too"
+                );
+            }
+            Ok(true)
+        }
+        Err(e) => {
+            let transient = e.is_transient();
+            let attempt = u32::try_from(mail.attempt.clamp(1, 20)).unwrap_or(1);
+            let delay = retry_base
+                .saturating_mul(1 << (attempt - 1).min(10))
+                .min(Duration::from_secs(24 * 3600));
+            tracing::warn!(id = mail.id, kind = ?mail.kind, transient, error = %e, "mail not sent");
+            store
+                .mail_failed(
+                    mail,
+                    &SendFailure {
+                        transient,
+                        error: e.to_string(),
+                    },
+                    delay,
+                )
+                .await?;
+            Ok(false)
+        }
+    }
+}

@@ -117,6 +117,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
             smtp_url: config.mail.smtp_url.clone(),
             from: config.mail.from.clone(),
             timeout: Duration::from_secs(30),
+            dkim: None,
         }),
         ..WebConfig::default()
     };

@@ -55,8 +55,9 @@ const SIGNED_HEADERS: &[&str] = &[
     "Cc",
     "Message-ID",
     "MIME-Version",
-    "Content-Type",
-    "Content-Transfer-Encoding",
+    // Not `Content-Type`: lettre writes a multipart message's Content-Type
+    // with the body, after signing, so it cannot be in the signed set (the
+    // signature would never verify). The body hash covers the parts.
     "List-Id",
     "List-Unsubscribe",
     "List-Unsubscribe-Post",

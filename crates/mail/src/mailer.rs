@@ -144,6 +144,8 @@ impl From<&Email> for OutgoingMessage {
 /// Longest subject accepted. Far beyond any real one; it bounds the work of
 /// the DKIM signer, whose header canonicalisation recurses once per character.
 const MAX_SUBJECT_BYTES: usize = 2000;
+/// Longest recipient (`Name <addr>`) accepted, for the same reason.
+const MAX_TO_BYTES: usize = 1000;
 
 /// Delivers mail over a pool of SMTP connections.
 #[derive(Clone)]
@@ -204,6 +206,12 @@ impl Mailer {
             return Err(MailError::BadHeader {
                 header: "Subject",
                 reason: format!("longer than {MAX_SUBJECT_BYTES} bytes"),
+            });
+        }
+        if msg.to.len() > MAX_TO_BYTES {
+            return Err(MailError::BadHeader {
+                header: "To",
+                reason: format!("longer than {MAX_TO_BYTES} bytes"),
             });
         }
         if let Some(id) = &msg.message_id {

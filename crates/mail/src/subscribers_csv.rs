@@ -138,7 +138,11 @@ pub fn write(rows: impl Iterator<Item = ExportRow>, out: impl Write) -> std::io:
             .filter(|t| !t.is_empty())
             .collect();
         let mut tags = tags.join(";");
-        if !tags.contains(';') && tags.contains(',') {
+        if tags.starts_with('"') {
+            // Not Mailchimp's `"a","b"`: a leading `;` says so (`read` drops
+            // the empty tag before it).
+            tags.insert(0, ';');
+        } else if !tags.contains(';') && tags.contains(',') {
             // One tag with a comma: a trailing `;` tells `read` that `;`, not
             // `,`, separates the tags of this field.
             tags.push(';');

@@ -1,6 +1,6 @@
 //! Subscriber lists as CSV: [`read`] takes the exports of common newsletter
 //! services (Mailchimp, Substack, listmonk, Kit/ConvertKit, Buttondown, Ghost,
-//! MailerLite) or Abide's own, and [`write`] writes Abide's own.
+//! MailerLite) or Abide's own, and [`write()`] writes Abide's own.
 //!
 //! Reading never stops at a bad row: each valid row is kept, each invalid one
 //! is reported by the line it starts on ([`RowProblem`]). It never panics and
@@ -71,7 +71,8 @@ pub struct ImportRow {
     pub name: Option<String>,
     /// An IANA time zone known to this machine, e.g. `Europe/Berlin`.
     pub time_zone: Option<String>,
-    /// Tags, trimmed, without empty or repeated ones, in file order.
+    /// Tags, trimmed, without empty or repeated ones, in file order (a `;`
+    /// inside one becomes `,`).
     pub tags: Vec<String>,
     /// When the subscriber consented (or, failing a consent column, joined),
     /// UTC milliseconds since the Unix epoch.
@@ -91,7 +92,7 @@ pub struct RowProblem {
     pub reason: String,
 }
 
-/// One subscriber for [`write`].
+/// One subscriber for [`write()`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportRow {
     /// The address.
@@ -110,7 +111,7 @@ pub struct ExportRow {
     pub created_at: i64,
 }
 
-/// The header [`write`] writes.
+/// The header [`write()`] writes.
 pub const EXPORT_HEADER: [&str; 7] = [
     "email",
     "name",
@@ -333,7 +334,7 @@ pub fn read(input: &[u8], limits: &CsvLimits) -> CsvReport {
             .iter()
             .rposition(|&b| b == b'\n')
             .map_or(0, |i| i + 1);
-        let line = 1 + input[..cut].iter().filter(|&&b| b == b'\n').count() as u64;
+        let line = 1 + line_breaks(input, 0, cut);
         report.problems.push(RowProblem {
             line,
             reason: format!(
@@ -459,7 +460,7 @@ pub fn read(input: &[u8], limits: &CsvLimits) -> CsvReport {
 }
 
 /// Physical line numbers of byte offsets, counted once from the start: csv's
-/// own count is off by one after a CRLF.
+/// own count is off by one after a CRLF, and ignores a lone CR.
 struct LineCounter<'a> {
     input: &'a [u8],
     offset: usize,
@@ -485,15 +486,23 @@ impl<'a> LineCounter<'a> {
             byte += 1;
         }
         if byte > self.offset {
-            self.line += count_newlines(&self.input[self.offset..byte]);
+            self.line += line_breaks(self.input, self.offset, byte);
             self.offset = byte;
         }
         self.line
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+/// Line breaks (`\n`, `\r\n` or a lone `\r`, as csv reads them) that end in
+/// `input[from..to]`.
+fn line_breaks(input: &[u8], from: usize, to: usize) -> u64 {
+    (from..to)
+        .filter(|&i| match input[i] {
+            b'\n' => true,
+            b'\r' => input.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        })
+        .count() as u64
 }
 
 fn lossy(field: &[u8]) -> std::borrow::Cow<'_, str> {
@@ -537,8 +546,12 @@ fn row(
     .map(|n| clean_name(&n))
     .filter(|n| !n.is_empty());
 
+    // Spelled as the time zone database spells it (`europe/berlin` →
+    // `Europe/Berlin`).
     let time_zone = field(columns.time_zone, "time zone")?
-        .filter(|tz| tz.len() <= 64 && jiff::tz::TimeZone::get(tz).is_ok());
+        .filter(|tz| tz.len() <= 64)
+        .and_then(|tz| jiff::tz::TimeZone::get(&tz).ok())
+        .and_then(|tz| tz.iana_name().map(str::to_owned));
 
     let tags = field(columns.tags, "tags")?
         .map(|t| split_tags(&t))
@@ -632,18 +645,10 @@ fn clean_name(name: &str) -> String {
 }
 
 /// Tags from one field: Mailchimp's `"a","b"`, or split on `;` when the field
-/// has one, else on `,`.
+/// has one, else on `,`; whitespace as in [`clean_name`].
 fn split_tags(field: &str) -> Vec<String> {
     let parts: Vec<String> = if field.starts_with('"') {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(field.as_bytes());
-        let mut record = csv::StringRecord::new();
-        match reader.read_record(&mut record) {
-            Ok(true) => record.iter().map(str::to_owned).collect(),
-            _ => vec![field.to_owned()],
-        }
+        quoted_list(field)
     } else if field.contains(';') {
         field.split(';').map(str::to_owned).collect()
     } else {
@@ -651,12 +656,35 @@ fn split_tags(field: &str) -> Vec<String> {
     };
     let mut tags: Vec<String> = Vec::with_capacity(parts.len());
     for tag in parts {
-        let tag = clean_name(&tag);
+        // A tag never holds `;`, which separates tags in Abide's export.
+        let tag = clean_name(&tag.replace(';', ","));
         if !tag.is_empty() && !tags.contains(&tag) {
             tags.push(tag);
         }
     }
     tags
+}
+
+/// Mailchimp's `"a","b ""c""",d`: quoted (quotes doubled) or bare items
+/// between commas.
+fn quoted_list(field: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut chars = field.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                item.push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => items.push(std::mem::take(&mut item)),
+            c => item.push(c),
+        }
+    }
+    items.push(item);
+    items
 }
 
 fn normalise_status(value: &str) -> Option<String> {
@@ -750,6 +778,17 @@ mod tests {
         ] {
             assert_eq!(parse_time(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn mailchimp_tags() {
+        assert_eq!(
+            split_tags(r#""a","b ""c""", d ,"e,f""#),
+            vec!["a", "b \"c\"", "d", "e,f"]
+        );
+        assert_eq!(split_tags(r#""unclosed, x"#), vec!["unclosed, x"]);
+        assert_eq!(split_tags(r#"";""#), vec![","]);
+        assert_eq!(split_tags("x; y;;"), vec!["x", "y"]);
     }
 
     #[test]

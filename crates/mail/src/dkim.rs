@@ -140,6 +140,10 @@ fn signing_key(pem: &str) -> Result<DkimSigningKey, String> {
         .map_err(|_| "not a PEM private key (nor the base64 of an Ed25519 seed)".to_owned())
 }
 
+// The private-key operations of `rsa` 0.9, the version lettre uses, are not
+// constant-time (advisory RUSTSEC-2023-0071). Here they only sign outgoing
+// mail in a background worker, whose timing a remote party sees only through
+// SMTP and queue delays; an operator who wants none of it uses Ed25519.
 fn rsa_key(key: &rsa::RsaPrivateKey) -> Result<DkimSigningKey, String> {
     // lettre's signer panics on a key too small for a SHA-256 signature;
     // RFC 8301 forbids keys under 1024 bits anyway.

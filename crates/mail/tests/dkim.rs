@@ -18,7 +18,8 @@ fn daily(to: &str) -> OutgoingMessage {
             "<p>Be still, and know that I am God.</p>\n<p>   Trailing spaces   </p>\n".into(),
         ),
         message_id: Some("<delivery-42.day-3@stillwaters.test>".into()),
-        list_id: Some("Still Waters daily <daily.stillwaters.test>".into()),
+        // Non-ASCII travels encoded (RFC 2047) and is signed as encoded.
+        list_id: Some("Still Waters — daily <daily.stillwaters.test>".into()),
         unsubscribe: Some(Unsubscribe {
             url: "https://stillwaters.test/unsubscribe/tok-42".into(),
             mailto: Some("unsubscribe@stillwaters.test?subject=42".into()),

@@ -85,9 +85,11 @@ abide_start_postgres() {
 }
 
 # Starts the SMTP test server (aiosmtpd, from Debian) writing every message it
-# receives into a Maildir; exports ABIDE_TEST_SMTP and ABIDE_TEST_MAILDIR.
+# receives into a Maildir; exports ABIDE_TEST_SMTP and ABIDE_TEST_MAILDIR. The
+# mail tests also need dkimpy (python3-dkim), the independent DKIM verifier,
+# and openssl, which makes their throwaway DKIM keys.
 abide_start_smtp() {
-  abide_need_packages python3-aiosmtpd
+  abide_need_packages python3-aiosmtpd python3-dkim openssl
   abide_run_dir
   local port; port=$(abide_free_port)
   export ABIDE_TEST_MAILDIR="$ABIDE_RUN_DIR/maildir"

@@ -185,6 +185,17 @@ pub(crate) struct MailConfig {
     /// `abide worker` processes send). Env: ABIDE_MAIL_WORKER_IN_SERVE.
     #[doku(example = "true")]
     pub(crate) worker_in_serve: bool,
+    /// DKIM: the signing domain (d=), e.g. example.org. Env: ABIDE_MAIL_DKIM_DOMAIN.
+    #[doku(example = "")]
+    pub(crate) dkim_domain: String,
+    /// DKIM: the selector (s=); the public key is published at
+    /// SELECTOR._domainkey.DOMAIN. Env: ABIDE_MAIL_DKIM_SELECTOR.
+    #[doku(example = "")]
+    pub(crate) dkim_selector: String,
+    /// DKIM: a PEM file with the private key (RSA or Ed25519). Empty: mail
+    /// is not signed. Env: ABIDE_MAIL_DKIM_KEY_FILE.
+    #[doku(example = "")]
+    pub(crate) dkim_key_file: String,
 }
 
 /// Logging, to standard error.
@@ -294,6 +305,9 @@ impl Default for MailConfig {
             per_second: 0,
             concurrency: 8,
             worker_in_serve: true,
+            dkim_domain: String::new(),
+            dkim_selector: String::new(),
+            dkim_key_file: String::new(),
         }
     }
 }

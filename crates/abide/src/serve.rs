@@ -113,7 +113,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         max_body_bytes: config.server.max_body_bytes,
         limits: config.limits.web(),
         trusted_proxies: config.trusted_proxies()?,
-        mail: mailer_config(&config),
+        mail: mailer_config(&config)?,
         ..WebConfig::default()
     };
     // This node's search index, in its data folder: opened (or made anew
@@ -200,13 +200,42 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-/// The SMTP settings of the configuration; `None` when no server is set.
-pub(crate) fn mailer_config(config: &Config) -> Option<abide_mail::MailerConfig> {
-    (!config.mail.smtp_url.is_empty()).then(|| abide_mail::MailerConfig {
-        smtp_url: config.mail.smtp_url.clone(),
-        from: config.mail.from.clone(),
+/// The SMTP settings of the configuration, with its DKIM key read; `None`
+/// when no server is set.
+pub(crate) fn mailer_config(config: &Config) -> anyhow::Result<Option<abide_mail::MailerConfig>> {
+    if config.mail.smtp_url.is_empty() {
+        return Ok(None);
+    }
+    let mail = &config.mail;
+    let dkim = if mail.dkim_key_file.is_empty() {
+        None
+    } else {
+        let pem = std::fs::read_to_string(&mail.dkim_key_file).with_context(|| {
+            format!(
+                "configuration: mail.dkim_key_file: cannot read {:?}",
+                mail.dkim_key_file
+            )
+        })?;
+        if mail.dkim_domain.is_empty() || mail.dkim_selector.is_empty() {
+            anyhow::bail!(
+                "configuration: mail.dkim_key_file needs mail.dkim_domain and mail.dkim_selector"
+            );
+        }
+        Some(abide_mail::DkimConfig {
+            domain: mail.dkim_domain.clone(),
+            selector: mail.dkim_selector.clone(),
+            private_key_pem: pem,
+        })
+    };
+    let config = abide_mail::MailerConfig {
+        smtp_url: mail.smtp_url.clone(),
+        from: mail.from.clone(),
         timeout: Duration::from_secs(30),
-    })
+        dkim,
+    };
+    // A bad key or address is reported now, not at the first message.
+    abide_mail::Mailer::new(&config)?;
+    Ok(Some(config))
 }
 
 /// Starts a mail worker (see [`abide_web::run_mail_worker`]) when an SMTP
@@ -216,7 +245,7 @@ fn spawn_mail_worker(
     state: &AppState,
     shutdown: &CancellationToken,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    let Some(mail) = mailer_config(config) else {
+    let Ok(Some(mail)) = mailer_config(config) else {
         tracing::warn!(
             "no SMTP server is configured (mail.smtp_url): subscribers' mail waits in the outbox"
         );
@@ -246,7 +275,7 @@ fn spawn_mail_worker(
 /// site, until SIGINT or SIGTERM. Run as many as the SMTP server welcomes,
 /// on any node: each message is sent by one of them.
 pub(crate) async fn worker(config: Config) -> anyhow::Result<ExitCode> {
-    if mailer_config(&config).is_none() {
+    if mailer_config(&config)?.is_none() {
         anyhow::bail!("no SMTP server is configured: set mail.smtp_url (or ABIDE_MAIL_SMTP_URL)");
     }
     let store = open_store(&config).await?;
@@ -268,7 +297,7 @@ pub(crate) async fn worker(config: Config) -> anyhow::Result<ExitCode> {
     };
     let web = WebConfig {
         base_url: config.base_url(config.socket_addr()?),
-        mail: mailer_config(&config),
+        mail: mailer_config(&config)?,
         ..WebConfig::default()
     };
     let state = AppState::new(store.clone(), library, theme, web);

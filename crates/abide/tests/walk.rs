@@ -47,6 +47,7 @@ async fn start(db: &TestDb) -> Site {
             smtp_url: format!("smtp://{smtp}"),
             from: "Still Waters <devotions@abide.test>".into(),
             timeout: Duration::from_secs(10),
+            dkim: None,
         }),
         ..WebConfig::default()
     };

@@ -1,8 +1,14 @@
 use std::time::Duration;
 
+use std::sync::Arc;
+
+use lettre::address::Envelope;
 use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::transport::smtp::AsyncSmtpTransport;
-use lettre::{AsyncTransport, Message, Tokio1Executor};
+use lettre::{Address, AsyncTransport, Message, Tokio1Executor};
+
+use crate::DkimConfig;
+use crate::headers::{ListId, ListUnsubscribe, ListUnsubscribePost, check_message_id};
 
 /// Where and as whom mail is sent.
 #[derive(Debug, Clone)]
@@ -15,6 +21,8 @@ pub struct MailerConfig {
     pub from: String,
     /// How long one SMTP exchange may take.
     pub timeout: Duration,
+    /// When set, every message is DKIM-signed with this key.
+    pub dkim: Option<DkimConfig>,
 }
 
 /// Errors composing or delivering mail.
@@ -33,6 +41,22 @@ pub enum MailError {
     BadAddress {
         /// The address as given.
         address: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The DKIM key or its domain or selector is unusable (the key itself is
+    /// not repeated).
+    #[error("bad DKIM configuration: {reason}")]
+    BadDkimKey {
+        /// What is wrong.
+        reason: String,
+    },
+    /// A header value is refused: it would be malformed or could inject
+    /// other headers.
+    #[error("bad {header} header: {reason}")]
+    BadHeader {
+        /// The header's name.
+        header: &'static str,
         /// What is wrong.
         reason: String,
     },
@@ -56,7 +80,7 @@ impl MailError {
 }
 
 /// One message to one recipient: plain text, and HTML when given (sent as
-/// `multipart/alternative`).
+/// `multipart/alternative`). The simple form of [`OutgoingMessage`].
 #[derive(Debug, Clone)]
 pub struct Email {
     /// The recipient, `Name <addr>` or `addr`.
@@ -69,17 +93,73 @@ pub struct Email {
     pub html: Option<String>,
 }
 
+/// One message to one recipient, with the headers of list mail.
+#[derive(Debug, Clone, Default)]
+pub struct OutgoingMessage {
+    /// The recipient, `Name <addr>` or `addr`.
+    pub to: String,
+    /// The subject line (any text: it is encoded, and line breaks cannot add
+    /// headers).
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body, if any (then the message is `multipart/alternative`).
+    pub html: Option<String>,
+    /// The `Message-ID`, `<local@domain>`: give a deterministic one (derived
+    /// from the delivery's idempotency key) so that a message sent twice after
+    /// a crash is recognisably the same message. `None`: a random one.
+    pub message_id: Option<String>,
+    /// The `List-Id`, e.g. `Still Waters <daily.example.org>` (RFC 2919).
+    pub list_id: Option<String>,
+    /// One-click unsubscribe: adds `List-Unsubscribe` and
+    /// `List-Unsubscribe-Post` (RFC 2369, RFC 8058).
+    pub unsubscribe: Option<Unsubscribe>,
+}
+
+/// Where a reader unsubscribes from the mail client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribe {
+    /// The one-click URL (`https://…`), which must unsubscribe on a `POST`
+    /// with the body `List-Unsubscribe=One-Click`, without a sign-in or a
+    /// confirmation page. Characters outside visible ASCII, `<`, `>` and `,`
+    /// must be percent-encoded.
+    pub url: String,
+    /// An address that unsubscribes whoever writes to it, with or without
+    /// `mailto:`, e.g. `unsubscribe@example.org?subject=unsubscribe`.
+    pub mailto: Option<String>,
+}
+
+impl From<&Email> for OutgoingMessage {
+    fn from(email: &Email) -> Self {
+        Self {
+            to: email.to.clone(),
+            subject: email.subject.clone(),
+            text: email.text.clone(),
+            html: email.html.clone(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Longest subject accepted. Far beyond any real one; it bounds the work of
+/// the DKIM signer, whose header canonicalisation recurses once per character.
+const MAX_SUBJECT_BYTES: usize = 2000;
+/// Longest recipient (`Name <addr>`) accepted, for the same reason.
+const MAX_TO_BYTES: usize = 1000;
+
 /// Delivers mail over a pool of SMTP connections.
 #[derive(Clone)]
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    dkim: Option<Arc<lettre::message::dkim::DkimConfig>>,
 }
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Mailer")
             .field("from", &self.from.to_string())
+            .field("dkim", &self.dkim.is_some())
             .finish()
     }
 }
@@ -93,10 +173,15 @@ fn parse_mailbox(address: &str) -> Result<Mailbox, MailError> {
         })
 }
 
+fn bad_header(header: &'static str) -> impl FnOnce(String) -> MailError {
+    move |reason| MailError::BadHeader { header, reason }
+}
+
 impl Mailer {
     /// A mailer for `config`. Connects lazily, on the first send. Call it inside
     /// a Tokio runtime: the connection pool starts a task that closes idle
-    /// connections.
+    /// connections. A bad URL, `From:` or DKIM key is an error here, not at the
+    /// first send.
     pub fn new(config: &MailerConfig) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
             .map_err(|e| MailError::BadUrl {
@@ -104,33 +189,94 @@ impl Mailer {
             })?
             .timeout(Some(config.timeout))
             .build();
+        let dkim = match &config.dkim {
+            Some(dkim) => Some(Arc::new(crate::dkim::signer(dkim)?)),
+            None => None,
+        };
         Ok(Self {
             transport,
             from: parse_mailbox(&config.from)?,
+            dkim,
         })
     }
 
-    /// Builds and delivers `email`.
-    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
-        let builder = Message::builder()
-            // A Message-ID on the sender's domain: spam filters expect one.
-            .message_id(None)
+    /// Builds `msg` as a lettre [`Message`], DKIM-signed when configured.
+    pub fn build_message(&self, msg: &OutgoingMessage) -> Result<Message, MailError> {
+        if msg.subject.len() > MAX_SUBJECT_BYTES {
+            return Err(MailError::BadHeader {
+                header: "Subject",
+                reason: format!("longer than {MAX_SUBJECT_BYTES} bytes"),
+            });
+        }
+        if msg.to.len() > MAX_TO_BYTES {
+            return Err(MailError::BadHeader {
+                header: "To",
+                reason: format!("longer than {MAX_TO_BYTES} bytes"),
+            });
+        }
+        if let Some(id) = &msg.message_id {
+            check_message_id(id).map_err(bad_header("Message-ID"))?;
+        }
+        let mut builder = Message::builder()
+            .message_id(msg.message_id.clone())
             .date_now()
             .from(self.from.clone())
-            .to(parse_mailbox(&email.to)?)
-            .subject(email.subject.as_str());
-        let message = match &email.html {
+            .to(parse_mailbox(&msg.to)?)
+            .subject(msg.subject.as_str());
+        if let Some(list_id) = &msg.list_id {
+            builder = builder.header(ListId::new(list_id).map_err(bad_header("List-Id"))?);
+        }
+        if let Some(unsubscribe) = &msg.unsubscribe {
+            builder = builder
+                .header(
+                    ListUnsubscribe::new(&unsubscribe.url, unsubscribe.mailto.as_deref())
+                        .map_err(bad_header("List-Unsubscribe"))?,
+                )
+                .header(ListUnsubscribePost);
+        }
+        let mut message = match &msg.html {
             Some(html) => builder.multipart(MultiPart::alternative_plain_html(
-                email.text.clone(),
+                msg.text.clone(),
                 html.clone(),
             ))?,
             None => builder
                 .header(ContentType::TEXT_PLAIN)
-                .body(email.text.clone())?,
+                .body(msg.text.clone())?,
         };
+        if let Some(dkim) = &self.dkim {
+            message.sign(dkim);
+        }
+        Ok(message)
+    }
+
+    /// `msg` as it goes over SMTP: RFC 5322 bytes, DKIM-signed when
+    /// configured. Store them and hand them to [`Mailer::send_raw`] later to
+    /// send exactly these bytes.
+    pub fn render(&self, msg: &OutgoingMessage) -> Result<Vec<u8>, MailError> {
+        Ok(self.build_message(msg)?.formatted())
+    }
+
+    /// Builds and delivers `msg`.
+    pub async fn send_message(&self, msg: &OutgoingMessage) -> Result<(), MailError> {
+        let message = self.build_message(msg)?;
         self.transport.send(message).await?;
-        tracing::debug!(to = %email.to, subject = %email.subject, "mail delivered to the SMTP server");
+        tracing::debug!(to = %msg.to, subject = %msg.subject, "mail delivered to the SMTP server");
         Ok(())
+    }
+
+    /// Delivers `raw` (a whole message, as from [`Mailer::render`]) to the
+    /// address `to` (`addr` or `Name <addr>`), from the configured `From:`
+    /// address.
+    pub async fn send_raw(&self, to: &str, raw: &[u8]) -> Result<(), MailError> {
+        let to: Address = parse_mailbox(to)?.email;
+        let envelope = Envelope::new(Some(self.from.email.clone()), vec![to])?;
+        self.transport.send_raw(&envelope, raw).await?;
+        Ok(())
+    }
+
+    /// Builds and delivers `email`.
+    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
+        self.send_message(&OutgoingMessage::from(email)).await
     }
 
     /// Checks that the SMTP server accepts a connection.
@@ -149,6 +295,7 @@ mod tests {
             smtp_url: url.into(),
             from: from.into(),
             timeout: Duration::from_secs(5),
+            dkim: None,
         };
         let err = Mailer::new(&config("nonsense://u:secret@host", "a@example.org")).unwrap_err();
         assert!(matches!(err, MailError::BadUrl { .. }), "{err}");

@@ -8,6 +8,7 @@ fn mailer(mailbox: &Mailbox) -> Mailer {
         smtp_url: format!("smtp://{}", mailbox.smtp_addr),
         from: "Still Waters <devotions@stillwaters.test>".into(),
         timeout: Duration::from_secs(10),
+        dkim: None,
     })
     .unwrap()
 }
@@ -63,6 +64,7 @@ async fn an_unreachable_server_is_a_transient_error() {
         smtp_url: format!("smtp://127.0.0.1:{port}"),
         from: "devotions@stillwaters.test".into(),
         timeout: Duration::from_secs(2),
+        dkim: None,
     })
     .unwrap();
     let err = mailer

@@ -26,6 +26,7 @@ pub(crate) fn site(store: &Store) -> (AppState, Clock) {
             smtp_url: format!("smtp://{smtp}"),
             from: "Abide Tests <tests@abide.test>".into(),
             timeout: Duration::from_secs(10),
+            dkim: None,
         }),
         ..WebConfig::default()
     };

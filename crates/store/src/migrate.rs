@@ -55,9 +55,9 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_reading_indexes.sql"),
     },
     Migration {
-        version: 7,
+        version: 8,
         name: "subscriptions",
-        sql: include_str!("../migrations/0007_subscriptions.sql"),
+        sql: include_str!("../migrations/0008_subscriptions.sql"),
     },
 ];
 

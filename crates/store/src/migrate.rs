@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "reading_indexes",
         sql: include_str!("../migrations/0006_reading_indexes.sql"),
     },
+    Migration {
+        version: 7,
+        name: "slug_history",
+        sql: include_str!("../migrations/0007_slug_history.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

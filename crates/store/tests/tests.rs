@@ -12,4 +12,5 @@ mod migrations;
 mod reading;
 mod schedule_props;
 mod settings;
+mod slugs;
 mod util;

@@ -19,6 +19,7 @@ mod filters;
 mod handlers;
 mod limits;
 mod middleware;
+mod moved;
 mod passage;
 mod proxy;
 mod reader;

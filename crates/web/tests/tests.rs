@@ -20,5 +20,6 @@ mod reader;
 mod rendered;
 mod search;
 mod server;
+mod slugs;
 mod timer;
 mod util;

@@ -287,6 +287,7 @@ store_test!(a_renamed_journey_takes_its_entries_addresses_along);
 async fn a_rename_through_the_store_api_keeps_the_old_address(db: TestDb) {
     let store = &db.store;
     import(store, &fixture()).await;
+    let versions = store.search_versions().await.unwrap();
     assert!(
         store
             .rename_entry(J, "the-long-night", "night-watch", false)
@@ -320,6 +321,12 @@ async fn a_rename_through_the_store_api_keeps_the_old_address(db: TestDb) {
             .await
             .unwrap()
     );
+
+    // The search index learns of it, though no file changed.
+    let id = entry_id(store, J, "night-watch").await.unwrap();
+    let after = store.search_versions().await.unwrap();
+    let of = |v: &[(i64, i64)]| v.iter().find(|(i, _)| *i == id).unwrap().1;
+    assert_ne!(of(&versions), of(&after));
 
     assert!(store.rename_journey(J, "waiting", false).await.unwrap());
     assert_eq!(

@@ -66,6 +66,13 @@ async fn a_renamed_entry_redirects_both_ways_on_every_node(db: TestDb) {
     import(&db.store, dir.path()).await;
     for node in &nodes {
         redirects(node, OLD, NEW).await;
+        // The pages under an entry move with it.
+        redirects(
+            node,
+            &format!("{OLD}/practice/1"),
+            &format!("{NEW}/practice/1"),
+        )
+        .await;
         redirects(
             node,
             &format!("{OLD}?translation=kjv"),

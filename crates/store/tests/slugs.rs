@@ -137,6 +137,31 @@ async fn a_new_title_renames_the_entry_both_ways(db: TestDb) {
         .unwrap();
     assert_eq!(journal.items.len(), 1);
     assert!(!import(store, dir.path()).await.changed(), "stable");
+
+    // Away again, then back with a new file name and a new day as well: the
+    // entry that had the slug is still the one.
+    edit(
+        dir.path(),
+        "01-day-one.md",
+        "The Long Night",
+        "The Longest Night",
+    );
+    import(store, dir.path()).await;
+    edit(
+        dir.path(),
+        "01-day-one.md",
+        "The Longest Night",
+        "The Long Night",
+    );
+    edit(dir.path(), "01-day-one.md", "day = 1", "day = 3");
+    std::fs::rename(
+        dir.path().join("01-day-one.md"),
+        dir.path().join("05-night.md"),
+    )
+    .unwrap();
+    let report = import(store, dir.path()).await;
+    assert_eq!((report.created, report.deleted, report.renamed), (0, 0, 1));
+    assert_eq!(entry_id(store, J, "the-long-night").await, Some(id));
 }
 store_test!(a_new_title_renames_the_entry_both_ways);
 

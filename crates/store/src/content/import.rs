@@ -67,7 +67,8 @@ impl Store {
     /// - an entry of the journey, each rule over the entries no earlier rule
     ///   matched: the one with its slug, else the one from the same file
     ///   (path within the journey folder), else the one at the same place
-    ///   (week, kind and day: the step a member's schedule knows it as).
+    ///   (week, kind and day: the step a member's schedule knows it as), else
+    ///   the one that had its slug before (a rename back).
     ///
     /// A new slug that was published for another journey or entry fails the
     /// import ([`StoreError::SlugReserved`]) unless `options.reuse_slugs`.
@@ -178,6 +179,8 @@ struct StoredEntry {
     slug: String,
     source_path: String,
     place: (i64, String, i64),
+    /// The slugs it had once published.
+    past: Vec<String>,
     source_hash: String,
     publish_at: i64,
 }
@@ -188,7 +191,8 @@ struct StoredEntry {
 fn match_entries(entries: &[Entry], stored: &[StoredEntry]) -> Vec<Option<usize>> {
     let mut matched: Vec<Option<usize>> = vec![None; entries.len()];
     let mut taken = vec![false; stored.len()];
-    let rules: [fn(&Entry, &StoredEntry) -> bool; 3] = [same_slug, same_file, same_place];
+    let rules: [fn(&Entry, &StoredEntry) -> bool; 4] =
+        [same_slug, same_file, same_place, had_the_slug];
     for rule in rules {
         for (i, entry) in entries.iter().enumerate() {
             if matched[i].is_some() {
@@ -217,6 +221,10 @@ fn same_place(entry: &Entry, stored: &StoredEntry) -> bool {
         entry.kind.as_str(),
         i64::from(entry.day),
     ) == (stored.place.0, stored.place.1.as_str(), stored.place.2)
+}
+
+fn had_the_slug(entry: &Entry, stored: &StoredEntry) -> bool {
+    stored.past.contains(&entry.slug)
 }
 
 async fn import_journey(
@@ -317,7 +325,21 @@ async fn import_journey(
             ),
             source_hash: row.try_get("source_hash")?,
             publish_at: row.try_get("publish_at")?,
+            past: Vec::new(),
         });
+    }
+    for row in sqlx::query(
+        "SELECT entry_id, slug FROM entry_slug_history
+         WHERE journey_id = $1 AND entry_id IS NOT NULL ORDER BY slug",
+    )
+    .bind(journey_id)
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        let id: i64 = row.try_get("entry_id")?;
+        if let Some(entry) = stored.iter_mut().find(|e| e.id == id) {
+            entry.past.push(row.try_get("slug")?);
+        }
     }
     let matched = match_entries(&journey.entries, &stored);
     // Slugs first, so that every check sees the history as it will be: a new

@@ -360,3 +360,29 @@ async fn a_rename_through_the_store_api_keeps_the_old_address(db: TestDb) {
     );
 }
 store_test!(a_rename_through_the_store_api_keeps_the_old_address);
+
+async fn a_journey_renamed_and_back_leads_to_its_current_slug(db: TestDb) {
+    let store = &db.store;
+    let dir = copy_fixture();
+    import(store, dir.path()).await;
+    let new = "waiting-well";
+    edit(
+        dir.path(),
+        "journey.toml",
+        "title = \"Learning to Wait\"",
+        "slug = \"waiting-well\"\ntitle = \"Learning to Wait\"",
+    );
+    assert_eq!(import(store, dir.path()).await.renamed, 1);
+    assert_eq!(store.moved(J, None).await.unwrap(), to(new, None));
+    edit(dir.path(), "journey.toml", "slug = \"waiting-well\"\n", "");
+    let report = import(store, dir.path()).await;
+    assert_eq!((report.created, report.deleted, report.renamed), (0, 0, 1));
+    assert_eq!(store.moved(J, None).await.unwrap(), None);
+    assert_eq!(store.moved(new, None).await.unwrap(), to(J, None));
+    assert_eq!(
+        store.moved(new, Some("hannahs-prayer")).await.unwrap(),
+        to(J, Some("hannahs-prayer"))
+    );
+    assert_eq!(store.journeys(i64::MAX).await.unwrap().len(), 1);
+}
+store_test!(a_journey_renamed_and_back_leads_to_its_current_slug);

@@ -1,6 +1,7 @@
 //! Published addresses never break: an address under `/journeys/` that names
-//! a journey's or an entry's old slug answers 301 to the current one (the rest
-//! of the path and the query kept), and one whose entry was removed 410 Gone.
+//! a journey's or an entry's old slug answers 301 to the current one (308 for
+//! a form posted there; the rest of the path and the query kept), and one
+//! whose entry was removed 410 Gone.
 //!
 //! Asked only when the routes found nothing (a 404), so current pages pay
 //! nothing and a slug taken over by another entry serves that entry. The 301
@@ -26,9 +27,14 @@ pub(crate) async fn old_addresses(
     let method = request.method().clone();
     let uri = request.uri().clone();
     let response = next.run(request).await;
-    if response.status() != StatusCode::NOT_FOUND
-        || (method != Method::GET && method != Method::HEAD)
-    {
+    // A form posted from a page shown before the rename (a journal answer
+    // being typed) is sent on with its method and body: 308, not 301.
+    let status = match method {
+        Method::GET | Method::HEAD => StatusCode::MOVED_PERMANENTLY,
+        Method::POST => StatusCode::PERMANENT_REDIRECT,
+        _ => return response,
+    };
+    if response.status() != StatusCode::NOT_FOUND {
         return response;
     }
     let Some(tail) = uri.path().strip_prefix("/journeys/") else {
@@ -57,7 +63,7 @@ pub(crate) async fn old_addresses(
                 location.push('?');
                 location.push_str(query);
             }
-            redirect(&location).unwrap_or(response)
+            redirect(status, &location).unwrap_or(response)
         }
         Ok(Some(Moved::Gone)) => AppError::refused(
             StatusCode::GONE,
@@ -73,8 +79,8 @@ pub(crate) async fn old_addresses(
     }
 }
 
-fn redirect(location: &str) -> Option<Response> {
-    let mut response = StatusCode::MOVED_PERMANENTLY.into_response();
+fn redirect(status: StatusCode, location: &str) -> Option<Response> {
+    let mut response = status.into_response();
     let headers = response.headers_mut();
     headers.insert(header::LOCATION, HeaderValue::from_str(location).ok()?);
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));

@@ -10,6 +10,7 @@ use abide_store::Store;
 use abide_testkit::{TestDb, store_test};
 use axum::http::StatusCode;
 
+use crate::accounts::{address, sign_up, site};
 use crate::util::{get, header, state, text};
 
 const OLD: &str = "/journeys/learning-to-wait/the-long-night";
@@ -134,3 +135,32 @@ async fn a_renamed_journey_and_a_removed_entry(db: TestDb) {
     assert_eq!(gone.status(), StatusCode::GONE);
 }
 store_test!(a_renamed_journey_and_a_removed_entry);
+
+async fn a_form_posted_to_an_old_address_is_sent_on_with_its_method(db: TestDb) {
+    let dir = copy_fixture();
+    import(&db.store, dir.path()).await;
+    let (node, _) = site(&db.store);
+    let mut ruth = sign_up(&node, &address("ruth"), "Ruth").await;
+    ruth.post("/journeys/learning-to-wait/follow", &[]).await;
+    // The page with the journal form was shown; then the entry was renamed.
+    assert!(
+        db.store
+            .rename_entry(
+                "learning-to-wait",
+                "the-long-night",
+                "the-longest-night",
+                false
+            )
+            .await
+            .unwrap()
+    );
+    let fields = [("note", "Still waiting.")];
+    let page = ruth.post(&format!("{OLD}/journal"), &fields).await;
+    assert_eq!(page.status, StatusCode::PERMANENT_REDIRECT, "{}", page.html);
+    let location = format!("{NEW}/journal");
+    assert_eq!(page.location.as_deref(), Some(location.as_str()));
+    let page = ruth.post(&location, &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert!(ruth.get(NEW).await.html.contains("Still waiting."));
+}
+store_test!(a_form_posted_to_an_old_address_is_sent_on_with_its_method);

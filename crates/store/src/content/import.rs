@@ -160,12 +160,12 @@ async fn match_journey(
         }
     }
     match same_folder.as_slice() {
-        // Two stored journeys from folders of that name: neither is surely
-        // this one, so it is new.
         [(id, old)] => {
             change_journey_slug(tx, *id, old, &journey.slug, reuse, ctx.now).await?;
             Ok(Some(old.clone()))
         }
+        // None, or two stored journeys from folders of that name (imported
+        // from two places): neither is surely this one, so it is new.
         _ => {
             claim_journey_slug(tx, None, &journey.slug, reuse).await?;
             Ok(None)

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use abide_content::{ContentError, Journey, LoadOptions, load_journey};
-use abide_store::{ImportReport, Store};
+use abide_store::{ImportOptions, ImportReport, Store};
 
 /// The journey folders under `dir`: `dir` itself when it holds a
 /// `journey.toml`, else each sub-folder that does.
@@ -82,13 +82,16 @@ pub(crate) async fn load_options(store: &Store) -> anyhow::Result<LoadOptions> {
 pub(crate) async fn import(
     store: &Store,
     dir: &Path,
+    import_options: ImportOptions,
 ) -> anyhow::Result<Result<ImportReport, usize>> {
     let options = load_options(store).await?;
     // Reading and validating the folder is file I/O and CPU: off the async threads.
     let folder = dir.to_owned();
     let loaded = tokio::task::spawn_blocking(move || load_all(&folder, &options)).await??;
     match loaded {
-        Ok(journeys) => Ok(Ok(store.import_journeys(&journeys).await?)),
+        Ok(journeys) => Ok(Ok(store
+            .import_journeys_with(&journeys, import_options)
+            .await?)),
         Err(problems) => {
             for p in &problems {
                 eprintln!("{p}");
@@ -99,14 +102,25 @@ pub(crate) async fn import(
 }
 
 pub(crate) fn describe(report: &ImportReport) -> String {
-    format!(
+    let mut line = format!(
         "{} journey(s): {} entries new, {} changed, {} unchanged, {} removed",
         report.journeys, report.created, report.updated, report.unchanged, report.deleted
-    )
+    );
+    if report.renamed > 0 {
+        line.push_str(&format!(
+            ", {} slug(s) changed (the old addresses redirect)",
+            report.renamed
+        ));
+    }
+    line
 }
 
-pub(crate) async fn run(store: &Store, dir: &Path) -> anyhow::Result<ExitCode> {
-    match import(store, dir).await? {
+pub(crate) async fn run(
+    store: &Store,
+    dir: &Path,
+    options: ImportOptions,
+) -> anyhow::Result<ExitCode> {
+    match import(store, dir, options).await? {
         Ok(report) => {
             println!("imported {}", describe(&report));
             Ok(ExitCode::SUCCESS)

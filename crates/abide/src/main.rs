@@ -42,6 +42,11 @@ enum Command {
     Import {
         /// The folder.
         dir: PathBuf,
+        /// Let a journey or entry take a slug that was published for another
+        /// one (whose old addresses then lead to it). Without it, such an
+        /// import fails and names the slug.
+        #[arg(long)]
+        reuse_slugs: bool,
     },
     /// Apply pending database migrations, or show where the database stands.
     Migrate {
@@ -180,10 +185,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Worker => serve::worker(config).await,
             Command::Send(args) => mail::send(&config, args).await,
             Command::Migrate { status } => migrate(&config, status).await,
-            Command::Import { dir } => {
+            Command::Import { dir, reuse_slugs } => {
                 let store = serve::open_store(&config).await?;
                 store.migrate().await?;
-                let code = import::run(&store, &dir).await;
+                let options = abide_store::ImportOptions { reuse_slugs };
+                let code = import::run(&store, &dir, options).await;
                 store.close().await;
                 code
             }

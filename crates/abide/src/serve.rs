@@ -83,7 +83,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
             .to_zoned_datetime(options.time_zone.clone())
             .date();
         let folder = crate::demo::write_journeys(&config.data_dir, today)?;
-        match crate::import::import(&store, &folder).await? {
+        match crate::import::import(&store, &folder, abide_store::ImportOptions::default()).await? {
             Ok(report) => tracing::info!("demo journey: {}", crate::import::describe(&report)),
             Err(count) => anyhow::bail!("the demo journey has {count} problem(s)"),
         }

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 /// Imports `dir` now, logging the outcome; problems do not stop the server.
 pub(crate) async fn import_now(store: &Store, dir: &Path) {
-    match crate::import::import(store, dir).await {
+    match crate::import::import(store, dir, abide_store::ImportOptions::default()).await {
         Ok(Ok(report)) => {
             tracing::info!(dir = %dir.display(), "imported {}", crate::import::describe(&report))
         }

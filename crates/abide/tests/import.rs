@@ -89,3 +89,67 @@ fn a_folder_without_journeys_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_published_slug_goes_to_another_entry_only_with_reuse_slugs() {
+    let dir = tempfile::tempdir().unwrap();
+    let journey = dir.path().join("learning-to-wait");
+    copy_dir(&fixture("journey"), &journey);
+    assert!(
+        run(dir.path(), &["import", "learning-to-wait"], &[])
+            .status
+            .success()
+    );
+    std::fs::remove_file(journey.join("03-recap.md")).unwrap();
+    assert!(
+        run(dir.path(), &["import", "learning-to-wait"], &[])
+            .status
+            .success()
+    );
+
+    // Day two asks for the removed recap's slug.
+    let day_two = journey.join("02-day-two.md");
+    let text = std::fs::read_to_string(&day_two).unwrap();
+    std::fs::write(
+        &day_two,
+        text.replace("slug = \"hannahs-prayer\"", "slug = \"week-one-in-review\""),
+    )
+    .unwrap();
+    let output = run(dir.path(), &["import", "learning-to-wait"], &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("02-day-two.md in journey learning-to-wait")
+            && stderr.contains("\"week-one-in-review\"")
+            && stderr.contains("--reuse-slugs"),
+        "{stderr}"
+    );
+
+    let output = run(
+        dir.path(),
+        &["import", "--reuse-slugs", "learning-to-wait"],
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout,
+        "imported 1 journey(s): 0 entries new, 1 changed, 2 unchanged, 0 removed, \
+         1 slug(s) changed (the old addresses redirect)\n"
+    );
+    let store = store(dir.path()).await;
+    assert_eq!(
+        store
+            .moved("learning-to-wait", Some("hannahs-prayer"))
+            .await
+            .unwrap(),
+        Some(abide_store::Moved::To {
+            journey: "learning-to-wait".into(),
+            entry: Some("week-one-in-review".into()),
+        })
+    );
+}

@@ -245,4 +245,8 @@ pub struct Journey {
     pub authors: Vec<Author>,
     /// A fingerprint of the whole folder.
     pub source_hash: String,
+    /// The name of its folder (`come-and-rest`): what identifies the journey
+    /// when its slug changes.
+    #[serde(skip)]
+    pub folder: String,
 }

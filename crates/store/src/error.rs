@@ -98,6 +98,30 @@ pub enum StoreError {
         /// What was stored.
         value: String,
     },
+    /// A slug an import or a rename would give to one journey or entry was
+    /// published for another, whose old links lead there; nothing was written.
+    #[error(
+        "{what}: the slug {slug:?} was published for {owner}, and its old links lead there; \
+         choose another slug, or let this one take it over (`abide import --reuse-slugs`)"
+    )]
+    SlugReserved {
+        /// The journey or entry that wants the slug, e.g. `entry 01-be-still.md of journey come-and-rest`.
+        what: String,
+        /// The slug.
+        slug: String,
+        /// Who had it, e.g. `the entry now at /journeys/come-and-rest/be-still-now`
+        /// or `an entry since removed`.
+        owner: String,
+    },
+    /// A slug that is not one: not lowercase letters, digits and hyphens, or
+    /// taken by the site's own pages.
+    #[error("{slug:?} cannot be a slug: {reason}")]
+    BadSlug {
+        /// The slug.
+        slug: String,
+        /// Why not.
+        reason: &'static str,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

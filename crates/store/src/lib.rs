@@ -36,8 +36,8 @@ pub use accounts::{
     SessionSummary, TokenPurpose, User, email_rate_limit_key, hash_password, verify_password,
 };
 pub use content::{
-    AuthorView, CitingEntry, EntryCard, EntryView, ImportReport, JourneyCard, PracticeView,
-    SearchSource, SitemapItem, TagRef, WeekView,
+    AuthorView, CitingEntry, EntryCard, EntryView, ImportOptions, ImportReport, JourneyCard, Moved,
+    PracticeView, SearchSource, SitemapItem, TagRef, WeekView,
 };
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};

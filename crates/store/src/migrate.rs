@@ -55,6 +55,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0006_reading_indexes.sql"),
     },
     Migration {
+        version: 7,
+        name: "slug_history",
+        sql: include_str!("../migrations/0007_slug_history.sql"),
+    },
+    Migration {
         version: 8,
         name: "subscriptions",
         sql: include_str!("../migrations/0008_subscriptions.sql"),

@@ -12,5 +12,6 @@ mod migrations;
 mod reading;
 mod schedule_props;
 mod settings;
+mod slugs;
 mod subscriptions;
 mod util;

@@ -20,6 +20,7 @@ mod filters;
 mod handlers;
 mod limits;
 mod middleware;
+mod moved;
 mod passage;
 mod proxy;
 mod reader;

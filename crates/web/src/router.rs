@@ -121,6 +121,12 @@ pub fn router(state: AppState) -> Router {
     let mut app = routes
         // Innermost first: a panic becomes a themed 500 page.
         .layer(CatchPanicLayer::custom(|_| AppError::Panic.into_response()))
+        // Inside the error pages: a 404 it turns into a 301 or a 410 is
+        // themed (the 410) or left alone (the 301).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::moved::old_addresses,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error_pages,

@@ -20,6 +20,7 @@ mod reader;
 mod rendered;
 mod search;
 mod server;
+mod slugs;
 mod subscriptions;
 mod timer;
 mod util;

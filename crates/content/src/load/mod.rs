@@ -143,6 +143,13 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
         entries,
         authors: journey.authors,
         source_hash: hasher.hex(),
+        // Canonical first: `abide import .` names the folder too.
+        folder: dir
+            .canonicalize()
+            .unwrap_or_else(|_| dir.to_owned())
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     })
 }
 

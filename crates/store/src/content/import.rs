@@ -3,8 +3,20 @@ use std::collections::{HashMap, HashSet};
 use abide_content::{Entry, Journey, Tag};
 use sqlx::{AnyConnection, Row};
 
+use super::slugs::{
+    EntrySlug, change_entry_slug, change_journey_slug, claim_entry_slug, claim_journey_slug,
+    retire_entry,
+};
 use crate::db::Store;
 use crate::error::StoreError;
+
+/// How an import treats what is already stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The owner says so: a slug once published for one journey or entry may
+    /// be given to another (whose old links then lead to the new one).
+    pub reuse_slugs: bool,
+}
 
 /// What an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -19,12 +31,15 @@ pub struct ImportReport {
     pub unchanged: usize,
     /// Entries that are no longer in their journey's folder.
     pub deleted: usize,
+    /// Journeys and entries whose slug changed (their old addresses answer
+    /// 301 to the new ones); an entry renamed counts as updated too.
+    pub renamed: usize,
 }
 
 impl ImportReport {
     /// True when the import changed anything.
     pub fn changed(&self) -> bool {
-        self.created + self.updated + self.deleted > 0
+        self.created + self.updated + self.deleted + self.renamed > 0
     }
 }
 
@@ -33,16 +48,46 @@ impl ImportReport {
 pub(crate) const CONTENT_VERSION_KEY: &str = "content_version";
 
 impl Store {
-    /// Imports validated journeys in one transaction: all or nothing. A journey
-    /// is matched by its slug, an entry by its journey and slug; entries whose
-    /// file did not change are left alone, entries gone from the folder are
-    /// deleted. Importing the same folders twice changes nothing the second time.
+    /// [`Store::import_journeys_with`] with the default options.
     pub async fn import_journeys(&self, journeys: &[Journey]) -> Result<ImportReport, StoreError> {
+        self.import_journeys_with(journeys, ImportOptions::default())
+            .await
+    }
+
+    /// Imports validated journeys in one transaction: all or nothing. Entries
+    /// whose file did not change are left alone, entries gone from the folder
+    /// are deleted. Importing the same folders twice changes nothing the
+    /// second time.
+    ///
+    /// What is the same journey or entry as one stored, so that a new slug is
+    /// a rename (the old address answers 301) rather than a deletion and a
+    /// new page:
+    /// - a journey: the one with its slug, else the one imported from a folder
+    ///   of the same name (unless that one's slug is in this import too);
+    /// - an entry of the journey, each rule over the entries no earlier rule
+    ///   matched: the one with its slug, else the one from the same file
+    ///   (path within the journey folder), else the one at the same place
+    ///   (week, kind and day: the step a member's schedule knows it as), else
+    ///   the one that had its slug before (a rename back).
+    ///
+    /// A new slug that was published for another journey or entry fails the
+    /// import ([`StoreError::SlugReserved`]) unless `options.reuse_slugs`.
+    pub async fn import_journeys_with(
+        &self,
+        journeys: &[Journey],
+        options: ImportOptions,
+    ) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut report = ImportReport::default();
         let now = self.now_ms();
+        let mut ctx = ImportCtx {
+            now,
+            options,
+            slugs: journeys.iter().map(|j| j.slug.as_str()).collect(),
+            done: HashSet::new(),
+        };
         for journey in journeys {
-            import_journey(&mut tx, journey, now, &mut report).await?;
+            import_journey(&mut tx, journey, &mut ctx, &mut report).await?;
         }
         if report.changed() {
             bump_content_version(&mut tx, now).await?;
@@ -57,7 +102,10 @@ impl Store {
     }
 }
 
-async fn bump_content_version(tx: &mut AnyConnection, now: i64) -> Result<(), StoreError> {
+pub(crate) async fn bump_content_version(
+    tx: &mut AnyConnection,
+    now: i64,
+) -> Result<(), StoreError> {
     // An instant, not a counter: unique enough, and no read-modify-write.
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
@@ -71,13 +119,124 @@ async fn bump_content_version(tx: &mut AnyConnection, now: i64) -> Result<(), St
     Ok(())
 }
 
+/// What one import knows across its journeys.
+struct ImportCtx<'a> {
+    now: i64,
+    options: ImportOptions,
+    /// The slugs of every journey of the import.
+    slugs: HashSet<&'a str>,
+    /// The journeys imported so far.
+    done: HashSet<i64>,
+}
+
+/// Finds the stored journey that `journey` is (see
+/// [`Store::import_journeys_with`]) and gives it the new slug if need be;
+/// returns the old slug when it did.
+async fn match_journey(
+    tx: &mut AnyConnection,
+    journey: &Journey,
+    ctx: &ImportCtx<'_>,
+) -> Result<Option<String>, StoreError> {
+    let reuse = ctx.options.reuse_slugs;
+    let same_slug: Option<i64> = sqlx::query_scalar("SELECT id FROM journeys WHERE slug = $1")
+        .bind(&journey.slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if same_slug.is_some() {
+        return Ok(None);
+    }
+    let mut same_folder = Vec::new();
+    if !journey.folder.is_empty() {
+        for row in sqlx::query("SELECT id, slug FROM journeys WHERE folder = $1")
+            .bind(&journey.folder)
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            let id: i64 = row.try_get("id")?;
+            let slug: String = row.try_get("slug")?;
+            if !ctx.done.contains(&id) && !ctx.slugs.contains(slug.as_str()) {
+                same_folder.push((id, slug));
+            }
+        }
+    }
+    match same_folder.as_slice() {
+        [(id, old)] => {
+            change_journey_slug(tx, *id, old, &journey.slug, reuse, ctx.now).await?;
+            Ok(Some(old.clone()))
+        }
+        // None, or two stored journeys from folders of that name (imported
+        // from two places): neither is surely this one, so it is new.
+        _ => {
+            claim_journey_slug(tx, None, &journey.slug, reuse).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// A stored entry of the journey being imported.
+struct StoredEntry {
+    id: i64,
+    slug: String,
+    source_path: String,
+    place: (i64, String, i64),
+    /// The slugs it had once published.
+    past: Vec<String>,
+    source_hash: String,
+    publish_at: i64,
+}
+
+/// Pairs each entry of the folder with the stored entry it is, if any (see
+/// [`Store::import_journeys_with`]): one rule after the other, each over what
+/// the earlier ones left, one to one.
+fn match_entries(entries: &[Entry], stored: &[StoredEntry]) -> Vec<Option<usize>> {
+    let mut matched: Vec<Option<usize>> = vec![None; entries.len()];
+    let mut taken = vec![false; stored.len()];
+    let rules: [fn(&Entry, &StoredEntry) -> bool; 4] =
+        [same_slug, same_file, same_place, had_the_slug];
+    for rule in rules {
+        for (i, entry) in entries.iter().enumerate() {
+            if matched[i].is_some() {
+                continue;
+            }
+            if let Some(j) = (0..stored.len()).find(|&j| !taken[j] && rule(entry, &stored[j])) {
+                matched[i] = Some(j);
+                taken[j] = true;
+            }
+        }
+    }
+    matched
+}
+
+fn same_slug(entry: &Entry, stored: &StoredEntry) -> bool {
+    entry.slug == stored.slug
+}
+
+fn same_file(entry: &Entry, stored: &StoredEntry) -> bool {
+    entry.source_path == stored.source_path
+}
+
+fn same_place(entry: &Entry, stored: &StoredEntry) -> bool {
+    (
+        i64::from(entry.week),
+        entry.kind.as_str(),
+        i64::from(entry.day),
+    ) == (stored.place.0, stored.place.1.as_str(), stored.place.2)
+}
+
+fn had_the_slug(entry: &Entry, stored: &StoredEntry) -> bool {
+    stored.past.contains(&entry.slug)
+}
+
 async fn import_journey(
     tx: &mut AnyConnection,
     journey: &Journey,
-    now: i64,
+    ctx: &mut ImportCtx<'_>,
     report: &mut ImportReport,
 ) -> Result<(), StoreError> {
+    let now = ctx.now;
+    let reuse = ctx.options.reuse_slugs;
     report.journeys += 1;
+    let old_slug = match_journey(tx, journey, ctx).await?;
     let mut author_ids = HashMap::new();
     for author in &journey.authors {
         let id: i64 = sqlx::query_scalar(
@@ -94,6 +253,11 @@ async fn import_journey(
         author_ids.insert(author.slug.as_str(), id);
     }
 
+    if let Some(old) = &old_slug {
+        // Covers are stored under the journey's slug: the new one's from now.
+        remove_covers(tx, old, None).await?;
+        report.renamed += 1;
+    }
     let cover = match &journey.cover_file {
         Some(image) => Some(store_cover(tx, &journey.slug, image, now).await?),
         None => {
@@ -109,8 +273,10 @@ async fn import_journey(
         .bind(journey.visibility.as_str())
         .bind(&journey.source_hash)
         .bind(now)
+        .bind(&journey.folder)
         .fetch_one(&mut *tx)
         .await?;
+    ctx.done.insert(journey_id);
 
     sqlx::query("DELETE FROM weeks WHERE journey_id = $1")
         .bind(journey_id)
@@ -139,36 +305,81 @@ async fn import_journey(
     }
 
     // Entries: compare with what is stored.
-    let rows =
-        sqlx::query("SELECT id, slug, source_hash, publish_at FROM entries WHERE journey_id = $1")
-            .bind(journey_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    let mut stored: HashMap<String, (i64, String, i64)> = HashMap::new();
-    for row in rows {
-        stored.insert(
-            row.try_get("slug")?,
-            (
-                row.try_get("id")?,
-                row.try_get("source_hash")?,
-                row.try_get("publish_at")?,
+    let mut stored = Vec::new();
+    for row in sqlx::query(
+        "SELECT id, slug, source_path, week, kind, day, source_hash, publish_at
+         FROM entries WHERE journey_id = $1 ORDER BY id",
+    )
+    .bind(journey_id)
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        stored.push(StoredEntry {
+            id: row.try_get("id")?,
+            slug: row.try_get("slug")?,
+            source_path: row.try_get("source_path")?,
+            place: (
+                row.try_get("week")?,
+                row.try_get("kind")?,
+                row.try_get("day")?,
             ),
-        );
+            source_hash: row.try_get("source_hash")?,
+            publish_at: row.try_get("publish_at")?,
+            past: Vec::new(),
+        });
     }
-    let mut seen = HashSet::new();
-    for entry in &journey.entries {
-        seen.insert(entry.slug.as_str());
+    for row in sqlx::query(
+        "SELECT entry_id, slug FROM entry_slug_history
+         WHERE journey_id = $1 AND entry_id IS NOT NULL ORDER BY slug",
+    )
+    .bind(journey_id)
+    .fetch_all(&mut *tx)
+    .await?
+    {
+        let id: i64 = row.try_get("entry_id")?;
+        if let Some(entry) = stored.iter_mut().find(|e| e.id == id) {
+            entry.past.push(row.try_get("slug")?);
+        }
+    }
+    let matched = match_entries(&journey.entries, &stored);
+    // Slugs first, so that every check sees the history as it will be: a new
+    // slug is never a stored entry's current one (that entry would be the
+    // match), so the renames cannot collide with each other.
+    for (entry, m) in journey.entries.iter().zip(&matched) {
+        let what = format!("{} in journey {}", entry.source_path, journey.slug);
+        let mut slug = EntrySlug {
+            journey_id,
+            journey: &journey.slug,
+            id: None,
+            what: &what,
+        };
+        match m.map(|j| &stored[j]) {
+            Some(old) if old.slug != entry.slug => {
+                slug.id = Some(old.id);
+                let published = old.publish_at <= now;
+                change_entry_slug(tx, &slug, &old.slug, &entry.slug, published, reuse, now).await?;
+                report.renamed += 1;
+            }
+            Some(_) => {}
+            None => claim_entry_slug(tx, &slug, &entry.slug, reuse).await?,
+        }
+    }
+    for (entry, m) in journey.entries.iter().zip(&matched) {
         let author_id = entry
             .author
             .as_deref()
             .and_then(|a| author_ids.get(a).copied());
         let publish_at = entry.publish_at.as_millisecond();
-        match stored.get(&entry.slug) {
-            Some((_, hash, at)) if *hash == entry.source_hash && *at == publish_at => {
+        match m.map(|j| &stored[j]) {
+            Some(old)
+                if old.source_hash == entry.source_hash
+                    && old.publish_at == publish_at
+                    && old.slug == entry.slug =>
+            {
                 report.unchanged += 1;
             }
-            Some((id, ..)) => {
-                write_entry(tx, Some(*id), journey_id, entry, author_id, now).await?;
+            Some(old) => {
+                write_entry(tx, Some(old.id), journey_id, entry, author_id, now).await?;
                 report.updated += 1;
             }
             None => {
@@ -177,10 +388,19 @@ async fn import_journey(
             }
         }
     }
-    for (slug, (id, ..)) in &stored {
-        if !seen.contains(slug.as_str()) {
+    for (j, old) in stored.iter().enumerate() {
+        if !matched.contains(&Some(j)) {
+            retire_entry(
+                tx,
+                journey_id,
+                old.id,
+                &old.slug,
+                old.publish_at <= now,
+                now,
+            )
+            .await?;
             sqlx::query("DELETE FROM entries WHERE id = $1")
-                .bind(id)
+                .bind(old.id)
                 .execute(&mut *tx)
                 .await?;
             report.deleted += 1;

@@ -4,10 +4,12 @@
 mod import;
 mod query;
 mod search;
+mod slugs;
 
-pub use import::ImportReport;
+pub use import::{ImportOptions, ImportReport};
 pub use query::{
     AuthorView, CitingEntry, EntryCard, EntryView, JourneyCard, PracticeView, SitemapItem, TagRef,
     WeekView,
 };
 pub use search::SearchSource;
+pub use slugs::Moved;

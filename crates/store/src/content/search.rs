@@ -2,7 +2,8 @@
 //! of unlisted journeys, published or scheduled: the index hides an entry
 //! until its time), with a version that changes whenever what is indexed
 //! changes: a fingerprint of the entry's and its journey's source hashes
-//! (the files they were imported from), which does not depend on any clock.
+//! (the files they were imported from) and slugs, which does not depend on any
+//! clock.
 
 use sqlx::Row;
 
@@ -57,11 +58,14 @@ pub struct SearchSource {
     pub citations: Vec<(u32, u32, bool)>,
 }
 
-/// The version of an entry's row: its file's and its journey's hashes.
+/// The version of an entry's row: its file's and its journey's hashes, and
+/// their slugs (a rename from the back office changes no file).
 fn version(row: &sqlx::any::AnyRow) -> Result<i64, sqlx::Error> {
     let mut fp = abide_content::Fingerprint::new();
     fp.field(row.try_get::<String, _>("source_hash")?.as_bytes());
     fp.field(row.try_get::<String, _>("journey_hash")?.as_bytes());
+    fp.field(row.try_get::<String, _>("slug")?.as_bytes());
+    fp.field(row.try_get::<String, _>("journey_slug")?.as_bytes());
     Ok(fp.to_i64())
 }
 
@@ -69,7 +73,7 @@ impl Store {
     /// Every entry search may show, with its version: `(id, version)`.
     pub async fn search_versions(&self) -> Result<Vec<(i64, i64)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT e.id, e.source_hash, j.source_hash AS journey_hash \
+            "SELECT e.id, e.source_hash, j.source_hash AS journey_hash, e.slug, j.slug AS journey_slug \
              FROM entries e JOIN journeys j ON j.id = e.journey_id WHERE j.visibility <> 'unlisted'",
         )
         .fetch_all(self.pool())

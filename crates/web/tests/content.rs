@@ -44,6 +44,8 @@ async fn every_page_renders(db: TestDb) {
         ("/link/sign-up?token=x", "link.html"),
         ("/search", "search.html"),
         ("/opensearch.xml", "opensearch.xml"),
+        ("/subscribe", "subscribe.html"),
+        ("/subscribe/confirm/x", "subscribe-confirm.html"),
     ];
     // Pages behind a sign-up or a form, rendered by the tests in accounts.rs.
     let behind_forms = [
@@ -55,6 +57,13 @@ async fn every_page_renders(db: TestDb) {
         "progress.html",
         "journal.html",
         "goodbye.html",
+        // Subscriptions, and the mail itself, rendered by the tests in
+        // subscriptions.rs.
+        "subscribe-sent.html",
+        "email-preferences.html",
+        "unsubscribe.html",
+        "mail.html",
+        "mail.txt",
     ];
     let mut rendered: BTreeSet<String> = ["base.html", "macros.html"]
         .into_iter()

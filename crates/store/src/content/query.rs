@@ -253,6 +253,19 @@ impl Store {
         Ok(cards(&rows)?)
     }
 
+    /// The current journey and entry slugs of entry `id` (they change when
+    /// an entry is renamed), if it still exists.
+    pub async fn entry_address(&self, id: i64) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query(
+            "SELECT j.slug AS journey, e.slug AS entry FROM entries e JOIN journeys j ON j.id = e.journey_id WHERE e.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| Ok((row.try_get("journey")?, row.try_get("entry")?)))
+            .transpose()
+    }
+
     /// Today's reading: the newest published day entry of a listed journey.
     pub async fn todays_entry(&self, now: i64) -> Result<Option<EntryCard>, StoreError> {
         let sql = format!(

@@ -192,8 +192,17 @@ pub(crate) async fn compose(
             list = "notice";
         }
         MailKind::Daily => {
-            let journey = text_of(&data, "journey").unwrap_or_default();
-            let slug = text_of(&data, "entry").unwrap_or_default();
+            // By id first: the entry may have been renamed since.
+            let address = match data.get("entry_id").and_then(serde_json::Value::as_i64) {
+                Some(id) => store.entry_address(id).await?,
+                None => None,
+            };
+            let (journey, slug) = address.unwrap_or_else(|| {
+                (
+                    text_of(&data, "journey").unwrap_or_default(),
+                    text_of(&data, "entry").unwrap_or_default(),
+                )
+            });
             let step = data.get("step").and_then(|v| v.as_i64()).unwrap_or(1);
             let steps = data.get("steps").and_then(|v| v.as_i64()).unwrap_or(step);
             let entry = store
@@ -268,14 +277,15 @@ pub(crate) async fn compose(
             let id = mail.message_id.ok_or_else(|| {
                 ComposeError::Gone("a newsletter copy without its newsletter".into())
             })?;
-            if !cache.messages.contains_key(&id) {
-                let message = store
-                    .message(id)
-                    .await?
-                    .ok_or_else(|| ComposeError::Gone(format!("newsletter {id} was deleted")))?;
-                cache.messages.insert(id, message);
-            }
-            let message = &cache.messages[&id];
+            let message = match cache.messages.entry(id) {
+                std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let message = store.message(id).await?.ok_or_else(|| {
+                        ComposeError::Gone(format!("newsletter {id} was deleted"))
+                    })?;
+                    slot.insert(message)
+                }
+            };
             subject = message.subject.clone();
             heading = message.subject.clone();
             let rendered = abide_content::render_markdown(&message.body, 0);

@@ -196,12 +196,12 @@ pub(crate) struct SubscribeQuery {
 pub(crate) async fn form(
     State(state): State<AppState>,
     Query(q): Query<SubscribeQuery>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let journeys = state.store().journeys(state.now_ms()).await?;
     let site = state.site().await?;
-    render(
-        &state,
-        StatusCode::OK,
+    // Nobody's own page: no link key, no token.
+    let html = state.page(
         "subscribe.html",
         context! {
             path => "/subscribe",
@@ -213,7 +213,18 @@ pub(crate) async fn form(
             problem => None::<String>,
         },
     )
-    .await
+    .await?;
+    let mut response = html.into_response();
+    // A member's request is theirs alone (as every page with a session).
+    let policy = if crate::viewer::may_be_member(&headers) {
+        "private, no-store"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    Ok(response)
 }
 
 /// `POST /subscribe`: from the footer or the subscribe page. Answers alike

@@ -362,30 +362,7 @@ impl Store {
             tx.commit().await?;
             return Ok(Subscribed::Confirmed);
         }
-        let (token, hash) = new_link_token()?;
-        sqlx::query(
-            "INSERT INTO subscription_tokens (token_hash, subscriber_id, purpose, email, created_at, expires_at)
-             VALUES ($1, $2, 'confirm', $3, $4, $5)",
-        )
-        .bind(&hash)
-        .bind(id)
-        .bind(email)
-        .bind(now)
-        .bind(now.saturating_add(millis(CONFIRM_TTL)))
-        .execute(&mut *tx)
-        .await?;
-        let payload = serde_json::json!({ "token": token.expose() }).to_string();
-        insert_mail(
-            &mut tx,
-            now,
-            &format!("confirm:{hash}"),
-            Some(id),
-            email,
-            MailKind::Confirm,
-            None,
-            &payload,
-        )
-        .await?;
+        queue_link(&mut tx, id, MailKind::Confirm, email, now).await?;
         tx.commit().await?;
         Ok(Subscribed::ConfirmationQueued)
     }
@@ -560,30 +537,7 @@ impl Store {
     pub async fn request_email_change(&self, id: i64, new_email: &Email) -> Result<(), StoreError> {
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
-        let (token, hash) = new_link_token()?;
-        sqlx::query(
-            "INSERT INTO subscription_tokens (token_hash, subscriber_id, purpose, email, created_at, expires_at)
-             VALUES ($1, $2, 'change_email', $3, $4, $5)",
-        )
-        .bind(&hash)
-        .bind(id)
-        .bind(new_email.as_str())
-        .bind(now)
-        .bind(now.saturating_add(millis(CONFIRM_TTL)))
-        .execute(&mut *tx)
-        .await?;
-        let payload = serde_json::json!({ "token": token.expose() }).to_string();
-        insert_mail(
-            &mut tx,
-            now,
-            &format!("change_email:{hash}"),
-            Some(id),
-            new_email.as_str(),
-            MailKind::ChangeEmail,
-            None,
-            &payload,
-        )
-        .await?;
+        queue_link(&mut tx, id, MailKind::ChangeEmail, new_email.as_str(), now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -757,11 +711,44 @@ impl Store {
     }
 }
 
-/// A new confirmation token and its hash.
-fn new_link_token() -> Result<(RawToken, String), StoreError> {
+/// Issues a single-use link (a confirmation, or a new address's) for
+/// subscriber `id` and queues the message that carries it to `email`, in the
+/// caller's transaction. The token is kept in the outbox row until it is
+/// sent, then dropped from it; the database keeps only its hash.
+async fn queue_link(
+    conn: &mut AnyConnection,
+    id: i64,
+    kind: MailKind,
+    email: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     let token = RawToken::random()?;
     let hash = token.hash().ok_or(SubscriptionError::BadLink)?;
-    Ok((token, hash))
+    sqlx::query(
+        "INSERT INTO subscription_tokens (token_hash, subscriber_id, purpose, email, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&hash)
+    .bind(id)
+    .bind(kind.as_str())
+    .bind(email)
+    .bind(now)
+    .bind(now.saturating_add(millis(CONFIRM_TTL)))
+    .execute(&mut *conn)
+    .await?;
+    let payload = serde_json::json!({ "token": token.expose() }).to_string();
+    insert_mail(
+        conn,
+        now,
+        &format!("{}:{hash}", kind.as_str()),
+        Some(id),
+        email,
+        kind,
+        None,
+        &payload,
+    )
+    .await?;
+    Ok(())
 }
 
 /// The id of the published, listed journey `slug`.

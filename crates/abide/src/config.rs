@@ -185,6 +185,15 @@ pub(crate) struct MailConfig {
     /// `abide worker` processes send). Env: ABIDE_MAIL_WORKER_IN_SERVE.
     #[doku(example = "true")]
     pub(crate) worker_in_serve: bool,
+    /// How long a worker holds the messages it claimed: one that dies loses
+    /// them to another worker after this long. Env: ABIDE_MAIL_LEASE_SECS.
+    #[doku(example = "300")]
+    pub(crate) lease_secs: u64,
+    /// First pause before a message that failed for a passing reason (4xx,
+    /// connection lost) is tried again; it doubles each attempt, up to a day.
+    /// Env: ABIDE_MAIL_RETRY_SECS.
+    #[doku(example = "60")]
+    pub(crate) retry_secs: u64,
     /// DKIM: the signing domain (d=), e.g. example.org. Env: ABIDE_MAIL_DKIM_DOMAIN.
     #[doku(example = "")]
     pub(crate) dkim_domain: String,
@@ -305,6 +314,8 @@ impl Default for MailConfig {
             per_second: 0,
             concurrency: 8,
             worker_in_serve: true,
+            lease_secs: 300,
+            retry_secs: 60,
             dkim_domain: String::new(),
             dkim_selector: String::new(),
             dkim_key_file: String::new(),

@@ -261,6 +261,8 @@ fn spawn_mail_worker(
     let options = abide_web::MailWorkerOptions {
         per_second: config.mail.per_second,
         concurrency: config.mail.concurrency.clamp(1, 256),
+        lease: Duration::from_secs(config.mail.lease_secs.clamp(2, 24 * 3600)),
+        retry_base: Duration::from_secs(config.mail.retry_secs.clamp(1, 24 * 3600)),
         ..abide_web::MailWorkerOptions::default()
     };
     Some(tokio::spawn(abide_web::run_mail_worker(

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod import;
 mod mail;
+mod mail_faults;
 mod refs;
 mod search;
 mod serve;

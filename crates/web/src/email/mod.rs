@@ -168,10 +168,15 @@ pub async fn mail_pass(
         let mailer = mailer.clone();
         let store = store.clone();
         let retry_base = options.retry_base;
+        let lease = options.lease;
         tasks.spawn(async move {
             let result = mailer.send_message(&message).await;
+            // The permit is held until the outcome is recorded: at most
+            // `concurrency` messages are ever accepted but not yet marked
+            // sent, which bounds what a crash can make go twice.
+            let recorded = deliver_outcome(&store, &mail, result, retry_base, lease).await;
             drop(permit);
-            deliver_outcome(&store, &mail, result, retry_base).await
+            recorded
         });
     }
     while let Some(done) = tasks.join_next().await {
@@ -186,21 +191,40 @@ pub async fn mail_pass(
 }
 
 /// Records the SMTP server's answer for `mail`. Returns whether it was sent.
+///
+/// A message the SMTP server accepted must be marked sent, or it would be
+/// sent again when its lease runs out: when the database does not answer (it
+/// restarts, a network blip), the mark is tried again, with a growing pause,
+/// for half the lease, while the message is still this worker's.
 async fn deliver_outcome(
     store: &abide_store::Store,
     mail: &ClaimedMail,
     result: Result<(), abide_mail::MailError>,
     retry_base: Duration,
+    lease: Duration,
 ) -> Result<bool, abide_store::StoreError> {
     match result {
         Ok(()) => {
-            if !store.mail_sent(mail).await? {
-                tracing::warn!(
-                    id = mail.id,
-                    "sent after the lease ran out: another worker may send it too"
-                );
+            let give_up = Instant::now() + lease / 2;
+            let mut pause = Duration::from_millis(100);
+            loop {
+                match store.mail_sent(mail).await {
+                    Ok(true) => return Ok(true),
+                    Ok(false) => {
+                        tracing::warn!(
+                            id = mail.id,
+                            "sent after the lease ran out: another worker may send it too"
+                        );
+                        return Ok(true);
+                    }
+                    Err(e) if Instant::now() + pause < give_up => {
+                        tracing::warn!(id = mail.id, error = %e, "sent, but not recorded yet; trying again");
+                        tokio::time::sleep(pause).await;
+                        pause = (pause * 2).min(Duration::from_secs(2));
+                    }
+                    Err(e) => return Err(e),
+                }
             }
-            Ok(true)
         }
         Err(e) => {
             let transient = e.is_transient();

@@ -77,6 +77,9 @@ enum Command {
     /// Send a newsletter written in Markdown to subscribers (now, at a time,
     /// or a test copy to one address).
     Send(mail::SendArgs),
+    /// Subscribers: import a CSV export of another service, export, list.
+    #[command(subcommand)]
+    Subscribers(mail::SubscribersCommand),
     /// Send mail without serving the site: queue what is due and deliver the
     /// outbox (several may run, on several nodes).
     Worker,
@@ -118,28 +121,14 @@ enum ConfigCommand {
 /// `abide search reindex`: every findable entry indexed anew, in one commit,
 /// with a progress line on a terminal.
 async fn reindex(config: &Config, store: &abide_store::Store) -> anyhow::Result<ExitCode> {
-    use std::io::{IsTerminal, Write};
     let dir = serve::search_dir(config);
     let (index, _) = abide_search::SearchIndex::open(&dir)?;
     let index = std::sync::Arc::new(index);
     let started = std::time::Instant::now();
-    let tty = std::io::stderr().is_terminal();
-    let n = abide_web::rebuild_search(store, std::sync::Arc::clone(&index), move |done, total| {
-        if tty && total > 0 {
-            let width = 30;
-            let filled = done * width / total;
-            eprint!(
-                "\r[{}{}] {done}/{total}",
-                "#".repeat(filled),
-                " ".repeat(width - filled)
-            );
-            let _ = std::io::stderr().flush();
-        }
+    let n = abide_web::rebuild_search(store, std::sync::Arc::clone(&index), |done, total| {
+        mail::progress_line(done, total);
     })
     .await?;
-    if tty {
-        eprintln!();
-    }
     println!(
         "indexed {n} entries in {:.1} s into {}",
         started.elapsed().as_secs_f64(),
@@ -184,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Serve(args) => serve::run(config, args).await,
             Command::Worker => serve::worker(config).await,
             Command::Send(args) => mail::send(&config, args).await,
+            Command::Subscribers(command) => mail::subscribers(&config, command).await,
             Command::Migrate { status } => migrate(&config, status).await,
             Command::Import { dir, reuse_slugs } => {
                 let store = serve::open_store(&config).await?;

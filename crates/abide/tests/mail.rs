@@ -317,3 +317,82 @@ async fn a_reader_subscribes_confirms_chooses_and_unsubscribes_in_one_click() {
         failures.join("\n")
     );
 }
+
+/// `abide subscribers import`, `export` and `list` through the binary, on a
+/// Mailchimp-style export with a bad row.
+#[test]
+fn subscribers_come_in_from_another_service_and_go_out_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap().to_owned();
+    let env = [("ABIDE_DATA_DIR", data.as_str())];
+    assert!(run(dir.path(), &["migrate"], &env).status.success());
+    let csv = dir.path().join("members.csv");
+    std::fs::write(
+        &csv,
+        "\u{feff}Email Address,First Name,Last Name,OPTIN_TIME,TAGS\r\n\
+         ann@example.org,Ann,Lee,2024-01-02 03:04:05,\"youth,choir\"\r\n\
+         not an address,Bad,Row,,\r\n\
+         bob@example.org,Bob,,2023-05-06,\r\n\
+         ANN@example.org,Ann,Again,,\r\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "subscribers",
+            "import",
+            csv.to_str().unwrap(),
+            "--tag",
+            "imported",
+        ],
+        &env,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("2 added, 0 already here"), "{stdout}");
+    assert!(
+        stderr.contains("members.csv:3:"),
+        "the bad row by line: {stderr}"
+    );
+    assert!(
+        stderr.contains("members.csv:5:"),
+        "the repeated address by line: {stderr}"
+    );
+    let out = run(dir.path(), &["subscribers", "export"], &env);
+    let csv_out = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = csv_out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "email,name,time_zone,status,tags,consent_at,created_at"
+    );
+    assert_eq!(lines.len(), 3, "{csv_out}");
+    assert!(
+        lines[1].starts_with("ann@example.org,Ann Lee,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains("2024-01-02T03:04:05Z"),
+        "consent kept: {}",
+        lines[1]
+    );
+    assert!(lines[1].contains("choir;imported;youth"), "{}", lines[1]);
+    // The export reads back in: nothing new.
+    let back = dir.path().join("back.csv");
+    std::fs::write(&back, csv_out.as_bytes()).unwrap();
+    let out = run(
+        dir.path(),
+        &["subscribers", "import", back.to_str().unwrap()],
+        &env,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("0 added, 2 already here"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = run(dir.path(), &["subscribers", "list", "--tag", "youth"], &env);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.starts_with("ann@example.org\tactive\t"));
+}

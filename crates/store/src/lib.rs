@@ -51,10 +51,10 @@ pub use reading::{
 };
 pub use settings::{SiteSettings, SocialLink};
 pub use subscriptions::{
-    Audience, ClaimedMail, DEFAULT_SEND_MINUTE, DueReport, MAX_NAME_CHARS, MAX_TAGS, MailKind,
-    MailMessage, MessageCounts, NewMessage, OutboxCounts, Preferences, SendFailure, Subscribed,
-    Subscriber, SubscriberFilter, SubscriberStatus, SubscriptionError, SubscriptionRequest,
-    SuppressionReason, next_slot,
+    Audience, ClaimedMail, DEFAULT_SEND_MINUTE, DueReport, ImportedSubscriber, MAX_NAME_CHARS,
+    MAX_TAGS, MailKind, MailMessage, MessageCounts, NewMessage, OutboxCounts, Preferences,
+    SendFailure, Subscribed, Subscriber, SubscriberFilter, SubscriberImport, SubscriberStatus,
+    SubscriptionError, SubscriptionRequest, SuppressionReason, next_slot,
 };
 pub use time::{Clock, NotSimulated};
 pub use worker::{Job, Worker, WorkerOptions};

@@ -649,3 +649,102 @@ async fn leases_hand_each_message_to_one_worker(db: TestDb) {
     assert_eq!(store.outbox_counts(None).await.unwrap().failed, 1);
 }
 store_test!(leases_hand_each_message_to_one_worker);
+
+async fn imports_keep_consent_and_never_undo_an_unsubscribe(db: TestDb) {
+    let clock = Clock::simulated("2027-03-01T12:00:00Z".parse().unwrap());
+    let store = db.store.with_clock(clock.clone());
+    // Already here: one active, one who unsubscribed.
+    let kept = subscribe_and_confirm(&store, request("kept@example.org", "UTC", None)).await;
+    let gone = subscribe_and_confirm(&store, request("gone@example.org", "UTC", None)).await;
+    store.unsubscribe(gone).await.unwrap();
+    let row = |email: &str| abide_store::ImportedSubscriber {
+        email: Email::parse(email).unwrap(),
+        name: Some("Imported".into()),
+        time_zone: None,
+        tags: vec!["mailchimp".into()],
+        consent_at: Some(1_600_000_000_000),
+        unsubscribed: false,
+        cleaned: false,
+    };
+    let mut rows: Vec<_> = (0..2_500)
+        .map(|i| row(&format!("i{i}@example.org")))
+        .collect();
+    rows.push(row("kept@example.org"));
+    rows.push(row("gone@example.org"));
+    rows.push(abide_store::ImportedSubscriber {
+        unsubscribed: true,
+        ..row("left@example.org")
+    });
+    rows.push(abide_store::ImportedSubscriber {
+        cleaned: true,
+        time_zone: Some("Asia/Kolkata".into()),
+        ..row("bounced@example.org")
+    });
+    let mut seen = Vec::new();
+    let summary = store
+        .import_subscribers(&rows, "Europe/Berlin", &["spring".into()], |done| {
+            seen.push(done)
+        })
+        .await
+        .unwrap();
+    assert_eq!(seen, [1000, 2000, 2504]);
+    assert_eq!(
+        (
+            summary.added,
+            summary.updated,
+            summary.unsubscribed,
+            summary.suppressed
+        ),
+        (2_500, 2, 2, 1)
+    );
+    let one = store
+        .subscriber_by_email(&Email::parse("i7@example.org").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(one.status, SubscriberStatus::Active);
+    assert_eq!(one.consent_at, Some(1_600_000_000_000));
+    assert_eq!(one.consent_source.as_deref(), Some("import"));
+    assert_eq!(one.preferences.time_zone, "Europe/Berlin");
+    assert_eq!(one.tags, ["mailchimp", "spring"]);
+    let gone = store.subscriber(gone).await.unwrap().unwrap();
+    assert_eq!(
+        gone.status,
+        SubscriberStatus::Unsubscribed,
+        "an import never resubscribes"
+    );
+    let kept = store.subscriber(kept).await.unwrap().unwrap();
+    assert_eq!(kept.consent_source.as_deref(), Some("form"));
+    assert!(store.is_suppressed("bounced@example.org").await.unwrap());
+    // A newsletter reaches the active ones only.
+    let message = store
+        .create_message(&NewMessage {
+            subject: "Hello".into(),
+            body: "Hi.".into(),
+            audience: Audience::default(),
+            send_at: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(store.queue_message(message.id).await.unwrap(), 2_501);
+    // The export: everyone, in order, with their tags.
+    let mut exported = Vec::new();
+    let n = store
+        .each_subscriber(|s| {
+            exported.push((s.email, s.tags));
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 2_504);
+    assert_eq!(exported[0].0, "kept@example.org");
+    assert_eq!(exported[2].1, ["mailchimp", "spring"]);
+    // Bad input: nothing written.
+    assert!(
+        store
+            .import_subscribers(&rows, "Mars/Base", &[], |_| {})
+            .await
+            .is_err()
+    );
+}
+store_test!(imports_keep_consent_and_never_undo_an_unsubscribe);

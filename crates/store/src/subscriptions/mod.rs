@@ -16,6 +16,7 @@ mod newsletters;
 mod outbox;
 pub(crate) mod schedule;
 mod subscribers;
+mod transfer;
 
 pub use due::DueReport;
 pub use error::SubscriptionError;
@@ -26,3 +27,4 @@ pub use subscribers::{
     MAX_NAME_CHARS, MAX_TAGS, Preferences, Subscribed, Subscriber, SubscriberFilter,
     SubscriberStatus, SubscriptionRequest,
 };
+pub use transfer::{ImportedSubscriber, SubscriberImport};

@@ -198,7 +198,7 @@ pub(crate) const SUBSCRIBER_COLUMNS: &str = "s.id, s.email, s.name, s.time_zone,
      s.digest_weekday, s.wants_daily, s.wants_digest, s.wants_events, s.wants_newsletters, \
      s.status, s.user_id, s.link_key, s.consent_at, s.consent_source, s.created_at, s.unsubscribed_at";
 
-fn subscriber_from_row(row: &AnyRow) -> Result<Subscriber, StoreError> {
+pub(crate) fn subscriber_from_row(row: &AnyRow) -> Result<Subscriber, StoreError> {
     let status: String = row.try_get("status")?;
     let flag = |name: &str| -> Result<bool, StoreError> { Ok(row.try_get::<i64, _>(name)? != 0) };
     Ok(Subscriber {

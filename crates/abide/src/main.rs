@@ -82,7 +82,11 @@ enum Command {
     Subscribers(mail::SubscribersCommand),
     /// Send mail without serving the site: queue what is due and deliver the
     /// outbox (several may run, on several nodes).
-    Worker,
+    Worker {
+        /// Stop once nothing is due instead of waiting for more.
+        #[arg(long)]
+        until_idle: bool,
+    },
     /// The search index of this node (in the data folder).
     #[command(subcommand)]
     Search(SearchCommand),
@@ -171,7 +175,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve::run(config, args).await,
-            Command::Worker => serve::worker(config).await,
+            Command::Worker { until_idle } => serve::worker(config, until_idle).await,
             Command::Send(args) => mail::send(&config, args).await,
             Command::Subscribers(command) => mail::subscribers(&config, command).await,
             Command::Migrate { status } => migrate(&config, status).await,

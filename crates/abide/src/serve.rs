@@ -180,7 +180,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     tokio::spawn(housekeeping(store.clone(), shutdown.clone()));
     tokio::spawn(follow_search(state.clone(), shutdown.clone()));
     if config.mail.worker_in_serve {
-        spawn_mail_worker(&config, &state, &shutdown);
+        spawn_mail_worker(&config, &state, &shutdown, false);
     }
     let stopping = shutdown.clone();
     let server = tokio::spawn(abide_web::serve(listener, state, async move {
@@ -244,6 +244,7 @@ fn spawn_mail_worker(
     config: &Config,
     state: &AppState,
     shutdown: &CancellationToken,
+    until_idle: bool,
 ) -> Option<tokio::task::JoinHandle<()>> {
     let Ok(Some(mail)) = mailer_config(config) else {
         tracing::warn!(
@@ -263,6 +264,7 @@ fn spawn_mail_worker(
         concurrency: config.mail.concurrency.clamp(1, 256),
         lease: Duration::from_secs(config.mail.lease_secs.clamp(2, 24 * 3600)),
         retry_base: Duration::from_secs(config.mail.retry_secs.clamp(1, 24 * 3600)),
+        until_idle,
         ..abide_web::MailWorkerOptions::default()
     };
     Some(tokio::spawn(abide_web::run_mail_worker(
@@ -276,7 +278,7 @@ fn spawn_mail_worker(
 /// `abide worker`: sends mail (and queues what is due) without serving the
 /// site, until SIGINT or SIGTERM. Run as many as the SMTP server welcomes,
 /// on any node: each message is sent by one of them.
-pub(crate) async fn worker(config: Config) -> anyhow::Result<ExitCode> {
+pub(crate) async fn worker(config: Config, until_idle: bool) -> anyhow::Result<ExitCode> {
     if mailer_config(&config)?.is_none() {
         anyhow::bail!("no SMTP server is configured: set mail.smtp_url (or ABIDE_MAIL_SMTP_URL)");
     }
@@ -306,7 +308,7 @@ pub(crate) async fn worker(config: Config) -> anyhow::Result<ExitCode> {
     let shutdown = CancellationToken::new();
     tokio::spawn(watch_signals(shutdown.clone()));
     println!("mail worker running (database: {})", store.backend().name());
-    if let Some(task) = spawn_mail_worker(&config, &state, &shutdown) {
+    if let Some(task) = spawn_mail_worker(&config, &state, &shutdown, until_idle) {
         task.await?;
     }
     store.close().await;

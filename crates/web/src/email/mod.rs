@@ -35,6 +35,9 @@ pub struct MailWorkerOptions {
     pub per_second: u32,
     /// First delay before a retry; doubles with each attempt (at most a day).
     pub retry_base: Duration,
+    /// Stop when a pass finds nothing due (a one-off run, a benchmark)
+    /// instead of waiting for more.
+    pub until_idle: bool,
 }
 
 impl Default for MailWorkerOptions {
@@ -46,6 +49,7 @@ impl Default for MailWorkerOptions {
             idle: Duration::from_secs(1),
             per_second: 0,
             retry_base: Duration::from_secs(60),
+            until_idle: false,
         }
     }
 }
@@ -102,6 +106,7 @@ pub async fn run_mail_worker(
     );
     while !stop.is_cancelled() {
         let pass = mail_pass(&state, &mailer, &options, &pace).await;
+        let nothing_due = matches!(pass, Ok(None));
         let idle = match pass {
             Ok(Some(_)) => false,
             Ok(None) => true,
@@ -110,6 +115,9 @@ pub async fn run_mail_worker(
                 true
             }
         };
+        if nothing_due && options.until_idle {
+            break;
+        }
         if idle {
             tokio::select! {
                 () = stop.cancelled() => break,

@@ -748,3 +748,62 @@ async fn imports_keep_consent_and_never_undo_an_unsubscribe(db: TestDb) {
     );
 }
 store_test!(imports_keep_consent_and_never_undo_an_unsubscribe);
+
+async fn the_weekly_digest_comes_on_its_weekday_and_only_with_news(db: TestDb) {
+    // 1 March 2027 is a Monday.
+    let clock = Clock::simulated("2027-03-01T12:00:00Z".parse().unwrap());
+    let store = db.store.with_clock(clock.clone());
+    let mut r = request("dora@example.org", "America/New_York", None);
+    r.preferences.daily = false;
+    r.preferences.digest = true;
+    r.preferences.digest_weekday = 5;
+    let id = subscribe_and_confirm(&store, r).await;
+    // Nothing published in the week before Friday 5 March: no digest.
+    let due: i64 = sqlx::query_scalar("SELECT next_digest_at FROM subscribers WHERE id = $1")
+        .bind(id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    let (time, date) = local(due, "America/New_York");
+    assert_eq!((time.as_str(), date.as_str()), ("06:00", "2027-03-05"));
+    clock
+        .set(Timestamp::from_millisecond(due).unwrap())
+        .unwrap();
+    store.queue_due_mail(100).await.unwrap();
+    assert!(deliver_all(&store).await.is_empty());
+    // A journey published during the next week: the digest on Friday the
+    // 12th, 06:00 EST (New York changes its clocks on the 14th).
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("week");
+    write_days(&dir, 3);
+    let toml = std::fs::read_to_string(dir.join("journey.toml"))
+        .unwrap()
+        .replace("start = 2026-01-05", "start = 2027-03-08");
+    std::fs::write(dir.join("journey.toml"), toml).unwrap();
+    let journey = load_journey(&dir, &LoadOptions::default()).unwrap();
+    store.import_journeys(&[journey]).await.unwrap();
+    at(&clock, "2027-03-12T10:59:00Z");
+    store.queue_due_mail(100).await.unwrap();
+    assert!(deliver_all(&store).await.is_empty());
+    at(&clock, "2027-03-12T11:00:00Z");
+    let report = store.queue_due_mail(100).await.unwrap();
+    assert_eq!(report.digests, 1);
+    let mails = deliver_all(&store).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].kind, MailKind::Digest);
+    // Next Friday, after New York's change of clocks: 06:00 EDT.
+    let due: i64 = sqlx::query_scalar("SELECT next_digest_at FROM subscribers WHERE id = $1")
+        .bind(id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        local(due, "America/New_York"),
+        ("06:00".into(), "2027-03-19".into())
+    );
+    assert_eq!(
+        Timestamp::from_millisecond(due).unwrap().to_string(),
+        "2027-03-19T10:00:00Z"
+    );
+}
+store_test!(the_weekly_digest_comes_on_its_weekday_and_only_with_news);

@@ -80,14 +80,15 @@ count() { tr '\r' '\n' <"$work/sink.txt" | grep -oE '[0-9]+' | tail -n 1 || echo
 #    test copy caught by aiosmtpd and measured).
 abide_need_packages python3-aiosmtpd
 catch=$(abide_free_port)
-mkdir -p "$work/caught"
-python3 -m aiosmtpd -n -l "127.0.0.1:$catch" -c aiosmtpd.handlers.Mailbox "$work/caught" &
+mkdir -p "$work/caught"/{tmp,new,cur}
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$catch" -c aiosmtpd.handlers.Mailbox "$work/caught" &
 catcher=$!
 abide_wait_port "$catch" "aiosmtpd"
 "$ABIDE" send "$work/news.md" --test size@bench.test >/dev/null
 ABIDE_MAIL_SMTP_URL="smtp://127.0.0.1:$catch" "$ABIDE" worker --until-idle >/dev/null
 kill "$catcher"
-size=$(find "$work/caught" -type f -name '*.*' -printf '%s\n' | head -n 1)
+size=$(find "$work/caught/new" -type f -printf '%s\n' | head -n 1)
+[ -n "$size" ] || abide_die "the test copy of the newsletter did not arrive"
 abide_log "ceiling: smtp-source, $SUBSCRIBERS messages of $size bytes over $CONNECTIONS connections"
 before=$(count)
 start=$(date +%s.%N)

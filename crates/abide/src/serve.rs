@@ -259,6 +259,11 @@ fn spawn_mail_worker(
             return None;
         }
     };
+    if config.server.base_url.is_empty() {
+        tracing::warn!(
+            "server.base_url is not set: links in mail point at the address this node listens on"
+        );
+    }
     let options = abide_web::MailWorkerOptions {
         per_second: config.mail.per_second,
         concurrency: config.mail.concurrency.clamp(1, 256),

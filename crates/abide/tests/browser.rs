@@ -250,7 +250,7 @@ async fn the_verse_popover_opens_on_focus() {
 }
 
 /// Waits until `script` returns true in the page, or fails after 20 s.
-async fn wait_until(browser: &Browser, script: &str, what: &str) {
+pub(crate) async fn wait_until(browser: &Browser, script: &str, what: &str) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let done = browser

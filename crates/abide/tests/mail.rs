@@ -10,6 +10,7 @@ use abide_testkit::{Browser, Mailbox, ReceivedMail};
 use fantoccini::Locator;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::browser::wait_until;
 use crate::util::{Server, run};
 
 const PHONE: (&str, u32, u32) = ("phone", 390, 844);
@@ -32,21 +33,6 @@ fn unique(who: &str) -> String {
         std::process::id(),
         jiff::Timestamp::now().as_millisecond()
     )
-}
-
-async fn wait_until(browser: &Browser, script: &str, what: &str) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    loop {
-        let done = browser.client.execute(script, vec![]).await.unwrap();
-        if done == serde_json::Value::Bool(true) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// The first link starting `prefix` in `text`.

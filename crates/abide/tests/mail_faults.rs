@@ -125,6 +125,13 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A store on `url`, migrated.
+async fn migrated(url: &str) -> Store {
+    let store = Store::connect(url, &StoreOptions::default()).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
 /// `count` active subscribers who want newsletters, and one newsletter
 /// queued for all of them.
 async fn queue_newsletter(store: &Store, count: usize) -> Vec<String> {
@@ -238,10 +245,7 @@ fn kill(child: &mut Child) {
 async fn a_worker_killed_mid_send_leaves_no_one_without_and_no_one_with_two() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("abide.db").display());
-    let store = Store::connect(&url, &StoreOptions::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated(&url).await;
     let addresses = queue_newsletter(&store, 10_000).await;
     let sink = Sink::start(dir.path(), 0.0, 0);
     let mut first = worker(dir.path(), &url, &sink);
@@ -268,10 +272,7 @@ async fn a_worker_killed_mid_send_leaves_no_one_without_and_no_one_with_two() {
 async fn an_smtp_server_that_refuses_then_stalls_delays_but_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("abide.db").display());
-    let store = Store::connect(&url, &StoreOptions::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated(&url).await;
     let addresses = queue_newsletter(&store, 1_000).await;
     // 451 for four seconds, then the first three messages are held past the
     // worker's 30-second SMTP timeout.
@@ -389,10 +390,7 @@ async fn the_database_restarting_under_a_worker_loses_and_doubles_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let pg = PrivatePg::start(dir.path());
     let url = pg.url();
-    let store = Store::connect(&url, &StoreOptions::default())
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let store = migrated(&url).await;
     let addresses = queue_newsletter(&store, 3_000).await;
     let sink = Sink::start(dir.path(), 0.0, 0);
     let mut child = worker(dir.path(), &url, &sink);

@@ -255,19 +255,35 @@ impl Store {
     /// no longer held it (its lease ran out and another took it). The links
     /// of a confirmation are dropped from the row once sent.
     pub async fn mail_sent(&self, mail: &ClaimedMail) -> Result<bool, StoreError> {
+        let sent = self
+            .mails_sent(&[(mail.id, mail.lease_token.clone())])
+            .await?;
+        Ok(sent.first().copied().unwrap_or(false))
+    }
+
+    /// [`Store::mail_sent`] for several messages, given as (id, lease
+    /// token), in one transaction: a worker sending many at once records
+    /// them with one commit. Returns, for each, whether it was still held.
+    pub async fn mails_sent(&self, mails: &[(i64, String)]) -> Result<Vec<bool>, StoreError> {
         let now = self.now_ms();
-        let done = sqlx::query(
-            "UPDATE outbox SET state = 'sent', sent_at = $1, updated_at = $1, lease_token = NULL,
-                payload = CASE WHEN kind IN ('confirm', 'change_email') THEN '{}' ELSE payload END
-             WHERE id = $2 AND lease_token = $3",
-        )
-        .bind(now)
-        .bind(mail.id)
-        .bind(&mail.lease_token)
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        Ok(done > 0)
+        let mut tx = self.begin_write().await?;
+        let mut out = Vec::with_capacity(mails.len());
+        for (id, token) in mails {
+            let done = sqlx::query(
+                "UPDATE outbox SET state = 'sent', sent_at = $1, updated_at = $1, lease_token = NULL,
+                    payload = CASE WHEN kind IN ('confirm', 'change_email') THEN '{}' ELSE payload END
+                 WHERE id = $2 AND lease_token = $3",
+            )
+            .bind(now)
+            .bind(id)
+            .bind(token)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            out.push(done > 0);
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 
     /// Records a failed send: a passing failure is tried again after

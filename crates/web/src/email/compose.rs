@@ -30,10 +30,11 @@ pub(crate) enum ComposeError {
     Store(#[from] abide_store::StoreError),
 }
 
-/// What one batch of messages shares: newsletters and subscribers read once.
-#[derive(Default)]
+/// What one batch of messages shares, rendered at once by several tasks:
+/// each newsletter is read from the database once.
+#[derive(Default, Clone)]
 pub(crate) struct BatchCache {
-    messages: HashMap<i64, MailMessage>,
+    messages: std::sync::Arc<tokio::sync::Mutex<HashMap<i64, MailMessage>>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,7 +112,7 @@ fn text_of(payload: &serde_json::Value, field: &str) -> Option<String> {
 /// Renders `mail`, or says why it cannot be.
 pub(crate) async fn compose(
     state: &AppState,
-    cache: &mut BatchCache,
+    cache: &BatchCache,
     mail: &ClaimedMail,
 ) -> Result<OutgoingMessage, ComposeError> {
     let store = state.store();
@@ -277,13 +278,16 @@ pub(crate) async fn compose(
             let id = mail.message_id.ok_or_else(|| {
                 ComposeError::Gone("a newsletter copy without its newsletter".into())
             })?;
-            let message = match cache.messages.entry(id) {
-                std::collections::hash_map::Entry::Occupied(found) => found.into_mut(),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    let message = store.message(id).await?.ok_or_else(|| {
-                        ComposeError::Gone(format!("newsletter {id} was deleted"))
-                    })?;
-                    slot.insert(message)
+            let message = {
+                let mut messages = cache.messages.lock().await;
+                match messages.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(found) => found.get().clone(),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        let message = store.message(id).await?.ok_or_else(|| {
+                            ComposeError::Gone(format!("newsletter {id} was deleted"))
+                        })?;
+                        slot.insert(message).clone()
+                    }
                 }
             };
             subject = message.subject.clone();

@@ -81,6 +81,46 @@ impl Pace {
     }
 }
 
+/// A sent message to record, and where to say whether it was.
+type Mark = (
+    (i64, String),
+    tokio::sync::oneshot::Sender<Result<bool, String>>,
+);
+
+/// Records sent messages in groups: each commit takes every mark waiting at
+/// that moment (up to 500), so that many connections sending at once cost
+/// one database commit, not one each. The sender of each mark waits for its
+/// answer, so a message is never counted as recorded before it is.
+fn start_recorder(store: abide_store::Store) -> tokio::sync::mpsc::Sender<Mark> {
+    let (marks, mut waiting) = tokio::sync::mpsc::channel::<Mark>(1024);
+    tokio::spawn(async move {
+        while let Some(first) = waiting.recv().await {
+            let mut group = vec![first];
+            while group.len() < 500 {
+                match waiting.try_recv() {
+                    Ok(mark) => group.push(mark),
+                    Err(_) => break,
+                }
+            }
+            let ids: Vec<(i64, String)> = group.iter().map(|(id, _)| id.clone()).collect();
+            match store.mails_sent(&ids).await {
+                Ok(done) => {
+                    for ((_, reply), held) in group.into_iter().zip(done) {
+                        let _ = reply.send(Ok(held));
+                    }
+                }
+                Err(e) => {
+                    let e = e.to_string();
+                    for (_, reply) in group {
+                        let _ = reply.send(Err(e.clone()));
+                    }
+                }
+            }
+        }
+    });
+    marks
+}
+
 /// What one pass of the worker did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MailPass {
@@ -150,39 +190,42 @@ pub async fn mail_pass(
     if batch.is_empty() {
         return Ok(None);
     }
-    let mut cache = compose::BatchCache::default();
+    let cache = compose::BatchCache::default();
+    let recorder = start_recorder(store.clone());
     let sending = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut tasks = JoinSet::new();
     let mut pass = MailPass::default();
     for mail in batch {
-        let composed = compose::compose(state, &mut cache, &mail).await;
-        let message = match composed {
-            Ok(message) => message,
-            Err(e) => {
-                tracing::warn!(id = mail.id, kind = ?mail.kind, error = %e, "mail not rendered; given up");
-                pass.failed += 1;
-                let failure = SendFailure {
-                    transient: false,
-                    error: e.to_string(),
-                };
-                store.mail_failed(&mail, &failure, Duration::ZERO).await?;
-                continue;
-            }
-        };
         let Ok(permit) = Arc::clone(&sending).acquire_owned().await else {
             break;
         };
         pace.wait().await;
-        let mailer = mailer.clone();
-        let store = store.clone();
+        let (state, cache, mailer) = (state.clone(), cache.clone(), mailer.clone());
+        let recorder = recorder.clone();
         let retry_base = options.retry_base;
         let lease = options.lease;
+        // Rendering, sending and recording, `concurrency` messages at once.
         tasks.spawn(async move {
+            let store = state.store();
+            let message = match compose::compose(&state, &cache, &mail).await {
+                Ok(message) => message,
+                Err(e) => {
+                    tracing::warn!(id = mail.id, kind = ?mail.kind, error = %e, "mail not rendered; given up");
+                    let failure = SendFailure {
+                        transient: false,
+                        error: e.to_string(),
+                    };
+                    store.mail_failed(&mail, &failure, Duration::ZERO).await?;
+                    drop(permit);
+                    return Ok(false);
+                }
+            };
             let result = mailer.send_message(&message).await;
             // The permit is held until the outcome is recorded: at most
             // `concurrency` messages are ever accepted but not yet marked
             // sent, which bounds what a crash can make go twice.
-            let recorded = deliver_outcome(&store, &mail, result, retry_base, lease).await;
+            let recorded =
+                deliver_outcome(store, &recorder, &mail, result, retry_base, lease).await;
             drop(permit);
             recorded
         });
@@ -206,6 +249,7 @@ pub async fn mail_pass(
 /// for half the lease, while the message is still this worker's.
 async fn deliver_outcome(
     store: &abide_store::Store,
+    recorder: &tokio::sync::mpsc::Sender<Mark>,
     mail: &ClaimedMail,
     result: Result<(), abide_mail::MailError>,
     retry_base: Duration,
@@ -216,7 +260,15 @@ async fn deliver_outcome(
             let give_up = Instant::now() + lease / 2;
             let mut pause = Duration::from_millis(100);
             loop {
-                match store.mail_sent(mail).await {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let mark = ((mail.id, mail.lease_token.clone()), reply);
+                let outcome = match recorder.send(mark).await {
+                    Ok(()) => answer
+                        .await
+                        .unwrap_or_else(|_| Err("the recorder stopped".into())),
+                    Err(_) => Err("the recorder stopped".into()),
+                };
+                match outcome {
                     Ok(true) => return Ok(true),
                     Ok(false) => {
                         tracing::warn!(
@@ -230,7 +282,8 @@ async fn deliver_outcome(
                         tokio::time::sleep(pause).await;
                         pause = (pause * 2).min(Duration::from_secs(2));
                     }
-                    Err(e) => return Err(e),
+                    // Out of time: the last try goes to the database itself.
+                    Err(_) => return store.mail_sent(mail).await,
                 }
             }
         }

@@ -228,16 +228,21 @@ async fn subscribe_confirm_receive_and_unsubscribe_in_one_click(db: TestDb) {
 
     // The mail client's one-click unsubscribe: a cross-site POST with the
     // RFC 8058 body, no cookie, no origin of ours.
-    let mut client = Agent::new(&state);
-    let page = client
-        .post_raw(
-            &format!("/unsubscribe/{key}"),
-            b"List-Unsubscribe=One-Click".to_vec(),
-            Some("https://mail.example"),
-        )
-        .await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
-    assert!(page.html.contains("You are unsubscribed"));
+    // (Providers send it as multipart/form-data or URL-encoded.)
+    let request = axum::http::Request::post(format!("/unsubscribe/{key}"))
+        .header("content-type", "multipart/form-data; boundary=b")
+        .header("origin", "https://mail.example")
+        .body(axum::body::Body::from(
+            "--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b--\r\n",
+        ))
+        .unwrap();
+    let response = crate::util::send(&state, request).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        crate::util::text(response)
+            .await
+            .contains("You are unsubscribed")
+    );
     assert_eq!(
         subscriber_status(&store, &email).await,
         SubscriberStatus::Unsubscribed

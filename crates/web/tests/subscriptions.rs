@@ -270,6 +270,14 @@ async fn bad_input_is_refused_and_the_forms_are_bounded(db: TestDb) {
         .post_raw("/subscribe", b"email=%FF%FE".to_vec(), Some(ORIGIN))
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    // A name the store refuses is the visitor's to mend (422), not a 500.
+    let page = footer_subscribe(
+        &mut agent,
+        &[("email", &address("named")), ("name", "Ann\u{7}Lee")],
+        Some(ORIGIN),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.html);
     for path in [
         "/email/nope",
         "/unsubscribe/nope",

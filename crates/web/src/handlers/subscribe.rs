@@ -297,9 +297,18 @@ pub(crate) async fn subscribe(
     };
     let outcome = match state.store().subscribe(request).await {
         Ok(outcome) => outcome,
-        // A journey slug that is not one: subscribe without it.
+        // A journey slug that is not one: no such page.
         Err(StoreError::Subscription(SubscriptionError::UnknownJourney(_))) => {
             return Err(AppError::NotFound);
+        }
+        // A name with a control character, a time out of the day, ...:
+        // the visitor's to mend, not a fault of the site.
+        Err(StoreError::Subscription(_)) => {
+            return Err(refused(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Not subscribed",
+                "One of the choices was not valid, so nothing was saved. Go back and check the form.",
+            ));
         }
         Err(e) => return Err(e.into()),
     };

@@ -277,7 +277,12 @@ async fn bad_input_is_refused_and_the_forms_are_bounded(db: TestDb) {
         Some(ORIGIN),
     )
     .await;
-    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", page.html);
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.html
+    );
     for path in [
         "/email/nope",
         "/unsubscribe/nope",

@@ -287,7 +287,7 @@ impl Store {
     }
 
     /// Records a failed send: a passing failure is tried again after
-    /// `retry_after` (until [`MAX_ATTEMPTS`]), a permanent one is final.
+    /// `retry_after` (ten attempts in all), a permanent one is final.
     pub async fn mail_failed(
         &self,
         mail: &ClaimedMail,

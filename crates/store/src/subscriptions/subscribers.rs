@@ -786,7 +786,11 @@ async fn write_preferences(
     Ok(())
 }
 
-async fn add_tags(conn: &mut AnyConnection, id: i64, tags: &[String]) -> Result<(), StoreError> {
+pub(crate) async fn add_tags(
+    conn: &mut AnyConnection,
+    id: i64,
+    tags: &[String],
+) -> Result<(), StoreError> {
     for tag in tags {
         sqlx::query(
             "INSERT INTO subscriber_tags (subscriber_id, tag) VALUES ($1, $2)

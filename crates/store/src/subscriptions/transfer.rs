@@ -7,7 +7,7 @@ use crate::accounts::{Email, RawToken};
 use crate::db::Store;
 use crate::error::StoreError;
 use crate::subscriptions::subscribers::{
-    SUBSCRIBER_COLUMNS, Subscriber, clean_tags, subscriber_from_row, zone,
+    SUBSCRIBER_COLUMNS, Subscriber, add_tags, clean_tags, subscriber_from_row, zone,
 };
 
 /// Rows written per transaction: an import of a million rows holds no more
@@ -128,16 +128,7 @@ impl Store {
                         .await?
                     }
                 };
-                for tag in &tags {
-                    sqlx::query(
-                        "INSERT INTO subscriber_tags (subscriber_id, tag) VALUES ($1, $2)
-                         ON CONFLICT (subscriber_id, tag) DO NOTHING",
-                    )
-                    .bind(id)
-                    .bind(tag)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                add_tags(&mut tx, id, &tags).await?;
                 if row.cleaned {
                     let added = sqlx::query(
                         "INSERT INTO suppressions (email, reason, detail, created_at)

@@ -179,9 +179,11 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     tokio::spawn(housekeeping(store.clone(), shutdown.clone()));
     tokio::spawn(follow_search(state.clone(), shutdown.clone()));
-    if config.mail.worker_in_serve {
-        spawn_mail_worker(&config, &state, &shutdown, false);
-    }
+    let mail_worker = if config.mail.worker_in_serve {
+        spawn_mail_worker(&config, &state, &shutdown, false)
+    } else {
+        None
+    };
     let stopping = shutdown.clone();
     let server = tokio::spawn(abide_web::serve(listener, state, async move {
         stopping.cancelled().await;
@@ -194,6 +196,16 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
             ?grace,
             "requests still running after the grace period; stopping anyway"
         ),
+    }
+    // The mail worker finishes the messages it holds: one stopped between
+    // recording a message as sent and handing over its final "." would lose
+    // it. Its SMTP timeouts bound the wait.
+    if let Some(worker) = mail_worker
+        && tokio::time::timeout(Duration::from_secs(120), worker)
+            .await
+            .is_err()
+    {
+        tracing::warn!("the mail worker did not stop within two minutes; stopping anyway");
     }
     store.close().await;
     tracing::info!("stopped");

@@ -1,5 +1,7 @@
 //! Abide's outbound mail: composing messages and delivering them over SMTP
-//! ([`Mailer`]), pooled, with TLS when the server's URL asks for it.
+//! ([`Mailer`]), pooled, with TLS when the server's URL asks for it, by a
+//! small SMTP client of its own ([`smtp`]) that hands a message over in two
+//! steps so that a crash cannot send it twice.
 //!
 //! - [`OutgoingMessage`] is one message to one recipient with the headers of
 //!   list mail: a caller-chosen `Message-ID`, `List-Id`, and one-click
@@ -18,8 +20,10 @@
 mod dkim;
 mod headers;
 mod mailer;
+pub mod smtp;
 pub mod subscribers_csv;
 
 pub use dkim::DkimConfig;
 pub use headers::{ListId, ListUnsubscribe, ListUnsubscribePost};
 pub use mailer::{Email, MailError, Mailer, MailerConfig, OutgoingMessage, Unsubscribe};
+pub use smtp::Handover;

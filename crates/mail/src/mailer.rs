@@ -2,13 +2,12 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use lettre::address::Envelope;
+use lettre::Message;
 use lettre::message::{Mailbox, MultiPart, header::ContentType};
-use lettre::transport::smtp::AsyncSmtpTransport;
-use lettre::{Address, AsyncTransport, Message, Tokio1Executor};
 
 use crate::DkimConfig;
 use crate::headers::{ListId, ListUnsubscribe, ListUnsubscribePost, check_message_id};
+use crate::smtp::{self, Handover, Pool, Target};
 
 /// Where and as whom mail is sent.
 #[derive(Debug, Clone)]
@@ -63,19 +62,78 @@ pub enum MailError {
     /// The message could not be built.
     #[error("cannot build the message: {0}")]
     Build(#[from] lettre::error::Error),
-    /// The SMTP server refused the message or could not be reached.
-    #[error("SMTP delivery failed: {0}")]
-    Smtp(#[from] lettre::transport::smtp::Error),
+    /// The SMTP server answered no.
+    #[error("the SMTP server refused at {stage}: {reply}")]
+    Refused {
+        /// The step refused: `MAIL`, `RCPT`, `DATA`, `message` (the
+        /// verdict on the content), `AUTH`, `greeting`…
+        stage: &'static str,
+        /// Its reply, code first.
+        reply: String,
+        /// A 5xx: the same message will be refused again.
+        permanent: bool,
+    },
+    /// The SMTP server could not be reached, or the connection failed.
+    #[error("SMTP connection failed at {stage}: {error}")]
+    Network {
+        /// Where it failed.
+        stage: &'static str,
+        /// What happened.
+        error: String,
+    },
+    /// TLS could not be set up (a certificate not trusted, a server without
+    /// STARTTLS when the URL requires it).
+    #[error("SMTP over TLS failed: {reason}")]
+    Tls {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The server broke the protocol (an answer that is not SMTP, too long).
+    #[error("the SMTP server broke the protocol: {reason}")]
+    Protocol {
+        /// What it did.
+        reason: String,
+    },
+    /// A refusal that left the session unusable.
+    #[error("{0} (the session was closed)")]
+    Broken(Box<MailError>),
+    /// The final `.` of a message went out and no answer came (the
+    /// connection broke, or ten minutes passed): the server may have kept
+    /// the message. It is worth trying again (a server that died on it
+    /// most likely did not keep it); if it did, the second copy carries the
+    /// same `Message-ID`.
+    #[error("no answer after the message was handed over: {reason}")]
+    Unconfirmed {
+        /// What happened instead of an answer.
+        reason: String,
+    },
 }
 
 impl MailError {
-    /// True when trying again later may succeed (the server was unreachable or
-    /// answered with a 4xx); false when the message itself is refused (5xx).
+    /// True when trying again later may succeed (the server was unreachable,
+    /// answered with a 4xx, or TLS or sign-in failed, which is a matter of
+    /// configuration, not of the message); false when the message itself is
+    /// refused (5xx).
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Smtp(e) => !e.is_permanent(),
+            Self::Refused { permanent, .. } => !permanent,
+            Self::Network { .. }
+            | Self::Tls { .. }
+            | Self::Protocol { .. }
+            | Self::Unconfirmed { .. } => true,
+            Self::Broken(inner) => inner.is_transient(),
             _ => false,
         }
+    }
+
+    /// The message went to the server and its answer was lost.
+    pub fn is_unconfirmed(&self) -> bool {
+        matches!(self, Self::Unconfirmed { .. })
+    }
+
+    /// A refusal after which the session is still usable.
+    pub(crate) fn is_clean_refusal(&self) -> bool {
+        matches!(self, Self::Refused { .. })
     }
 }
 
@@ -147,10 +205,14 @@ const MAX_SUBJECT_BYTES: usize = 2000;
 /// Longest recipient (`Name <addr>`) accepted, for the same reason.
 const MAX_TO_BYTES: usize = 1000;
 
+/// Idle SMTP connections kept for reuse. Connections in use are bounded by
+/// the callers (the mail worker's concurrency).
+const MAX_IDLE: usize = 64;
+
 /// Delivers mail over a pool of SMTP connections.
 #[derive(Clone)]
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    pool: Arc<Pool>,
     from: Mailbox,
     dkim: Option<Arc<lettre::message::dkim::DkimConfig>>,
 }
@@ -178,23 +240,16 @@ fn bad_header(header: &'static str) -> impl FnOnce(String) -> MailError {
 }
 
 impl Mailer {
-    /// A mailer for `config`. Connects lazily, on the first send. Call it inside
-    /// a Tokio runtime: the connection pool starts a task that closes idle
-    /// connections. A bad URL, `From:` or DKIM key is an error here, not at the
-    /// first send.
+    /// A mailer for `config`. Connects lazily, on the first send. A bad URL,
+    /// `From:` or DKIM key is an error here, not at the first send.
     pub fn new(config: &MailerConfig) -> Result<Self, MailError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
-            .map_err(|e| MailError::BadUrl {
-                reason: e.to_string(),
-            })?
-            .timeout(Some(config.timeout))
-            .build();
+        let target = Target::parse(&config.smtp_url, config.timeout)?;
         let dkim = match &config.dkim {
             Some(dkim) => Some(Arc::new(crate::dkim::signer(dkim)?)),
             None => None,
         };
         Ok(Self {
-            transport,
+            pool: Arc::new(Pool::new(target, MAX_IDLE)),
             from: parse_mailbox(&config.from)?,
             dkim,
         })
@@ -258,20 +313,32 @@ impl Mailer {
 
     /// Builds and delivers `msg`.
     pub async fn send_message(&self, msg: &OutgoingMessage) -> Result<(), MailError> {
-        let message = self.build_message(msg)?;
-        self.transport.send(message).await?;
+        self.begin_message(msg).await?.finish().await?;
         tracing::debug!(to = %msg.to, subject = %msg.subject, "mail delivered to the SMTP server");
         Ok(())
+    }
+
+    /// Builds `msg` and hands it to the SMTP server but for the final `.`:
+    /// record it as sent, then [`Handover::finish`]; drop the handover
+    /// instead and the server discards it.
+    pub async fn begin_message(&self, msg: &OutgoingMessage) -> Result<Handover, MailError> {
+        let message = self.build_message(msg)?;
+        self.begin_raw(&msg.to, &message.formatted()).await
+    }
+
+    /// [`Mailer::begin_message`] for `raw` (a whole message, as from
+    /// [`Mailer::render`]) to `to` (`addr` or `Name <addr>`).
+    pub async fn begin_raw(&self, to: &str, raw: &[u8]) -> Result<Handover, MailError> {
+        let to = parse_mailbox(to)?.email;
+        let stuffed = smtp::dot_stuff(raw);
+        smtp::hand_over(&self.pool, self.from.email.as_ref(), to.as_ref(), &stuffed).await
     }
 
     /// Delivers `raw` (a whole message, as from [`Mailer::render`]) to the
     /// address `to` (`addr` or `Name <addr>`), from the configured `From:`
     /// address.
     pub async fn send_raw(&self, to: &str, raw: &[u8]) -> Result<(), MailError> {
-        let to: Address = parse_mailbox(to)?.email;
-        let envelope = Envelope::new(Some(self.from.email.clone()), vec![to])?;
-        self.transport.send_raw(&envelope, raw).await?;
-        Ok(())
+        self.begin_raw(to, raw).await?.finish().await
     }
 
     /// Builds and delivers `email`.
@@ -279,9 +346,11 @@ impl Mailer {
         self.send_message(&OutgoingMessage::from(email)).await
     }
 
-    /// Checks that the SMTP server accepts a connection.
+    /// Checks that the SMTP server accepts a connection (and the sign-in,
+    /// when the URL has one) and answers `NOOP`.
     pub async fn test_connection(&self) -> Result<bool, MailError> {
-        Ok(self.transport.test_connection().await?)
+        self.pool.check().await?;
+        Ok(true)
     }
 }
 
@@ -300,7 +369,8 @@ mod tests {
         let err = Mailer::new(&config("nonsense://u:secret@host", "a@example.org")).unwrap_err();
         assert!(matches!(err, MailError::BadUrl { .. }), "{err}");
         assert!(!err.to_string().contains("secret"), "{err}");
-        let err = Mailer::new(&config("smtp://u:secret@host:25", "not an address")).unwrap_err();
+        let err =
+            Mailer::new(&config("smtp://u:secret@localhost:25", "not an address")).unwrap_err();
         assert!(matches!(err, MailError::BadAddress { .. }), "{err}");
     }
 }

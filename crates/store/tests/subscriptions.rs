@@ -66,7 +66,8 @@ fn request(address: &str, zone: &str, journey: Option<&str>) -> SubscriptionRequ
     }
 }
 
-/// Claims everything due and marks it sent; returns it.
+/// Claims everything due and marks it sent and delivered, as the mail worker
+/// does around the final "." of each message; returns it.
 async fn deliver_all(store: &Store) -> Vec<ClaimedMail> {
     let mut out = Vec::new();
     loop {
@@ -79,6 +80,7 @@ async fn deliver_all(store: &Store) -> Vec<ClaimedMail> {
         }
         for mail in batch {
             assert!(store.mail_sent(&mail).await.unwrap());
+            store.mail_delivered(&mail).await.unwrap();
             out.push(mail);
         }
     }
@@ -139,7 +141,7 @@ async fn double_opt_in_sends_nothing_before_confirmation(db: TestDb) {
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].kind, MailKind::Confirm);
     assert_eq!(mails[0].email, "ann@example.org");
-    // The link was dropped from the outbox once sent.
+    // The link was dropped from the outbox once delivered.
     let kept: String = sqlx::query_scalar("SELECT payload FROM outbox WHERE id = $1")
         .bind(mails[0].id)
         .fetch_one(store.pool())
@@ -647,6 +649,45 @@ async fn leases_hand_each_message_to_one_worker(db: TestDb) {
             .is_empty()
     );
     assert_eq!(store.outbox_counts(None).await.unwrap().failed, 1);
+
+    // Recorded as sent before its final ".": a lapsed lease does not hand
+    // it to another worker, and a refusal of the "." puts it back.
+    store
+        .subscribe(request("dot@example.org", "UTC", None))
+        .await
+        .unwrap();
+    let held = store.claim_mail(10, Duration::from_secs(30)).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert!(store.mail_sent(&held[0]).await.unwrap());
+    clock.advance(jiff::SignedDuration::from_secs(31)).unwrap();
+    assert!(
+        store
+            .claim_mail(10, Duration::from_secs(30))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    store
+        .mail_failed(
+            &held[0],
+            &SendFailure {
+                transient: true,
+                error: "452 out of space".into(),
+            },
+            Duration::from_secs(60),
+        )
+        .await
+        .unwrap();
+    clock.advance(jiff::SignedDuration::from_secs(61)).unwrap();
+    let again = store.claim_mail(10, Duration::from_secs(30)).await.unwrap();
+    assert_eq!((again.len(), again[0].attempt), (1, 2));
+    // The confirmation's link survives the refusal (it is dropped only once
+    // delivered).
+    assert!(again[0].payload.contains("token"), "{}", again[0].payload);
+    assert!(store.mail_sent(&again[0]).await.unwrap());
+    store.mail_delivered(&again[0]).await.unwrap();
+    let counts = store.outbox_counts(None).await.unwrap();
+    assert_eq!((counts.sent, counts.queued, counts.sending), (201, 0, 0));
 }
 store_test!(leases_hand_each_message_to_one_worker);
 

@@ -251,9 +251,13 @@ impl Store {
             .collect()
     }
 
-    /// Records that the SMTP server accepted `mail`. False when this worker
-    /// no longer held it (its lease ran out and another took it). The links
-    /// of a confirmation are dropped from the row once sent.
+    /// Records `mail` as sent. False when this worker no longer held it (its
+    /// lease ran out and another took it). The mail worker calls this when
+    /// the message is with the SMTP server but for its final `.`, which it
+    /// sends only once this is recorded; the lease token stays on the row so
+    /// that a refusal of that `.` can still be recorded
+    /// ([`Store::mail_failed`]), and [`Store::mail_delivered`] follows a
+    /// success.
     pub async fn mail_sent(&self, mail: &ClaimedMail) -> Result<bool, StoreError> {
         let sent = self
             .mails_sent(&[(mail.id, mail.lease_token.clone())])
@@ -270,9 +274,8 @@ impl Store {
         let mut out = Vec::with_capacity(mails.len());
         for (id, token) in mails {
             let done = sqlx::query(
-                "UPDATE outbox SET state = 'sent', sent_at = $1, updated_at = $1, lease_token = NULL,
-                    payload = CASE WHEN kind IN ('confirm', 'change_email') THEN '{}' ELSE payload END
-                 WHERE id = $2 AND lease_token = $3",
+                "UPDATE outbox SET state = 'sent', sent_at = $1, updated_at = $1
+                 WHERE id = $2 AND lease_token = $3 AND state = 'sending'",
             )
             .bind(now)
             .bind(id)
@@ -286,8 +289,27 @@ impl Store {
         Ok(out)
     }
 
+    /// The SMTP server confirmed `mail`: the links of a confirmation are
+    /// dropped from its row (other messages keep their payload, and need no
+    /// second write).
+    pub async fn mail_delivered(&self, mail: &ClaimedMail) -> Result<(), StoreError> {
+        if mail.kind.needs_consent() {
+            return Ok(());
+        }
+        sqlx::query(
+            "UPDATE outbox SET payload = '{}', lease_token = NULL
+             WHERE id = $1 AND lease_token = $2 AND state = 'sent'",
+        )
+        .bind(mail.id)
+        .bind(&mail.lease_token)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     /// Records a failed send: a passing failure is tried again after
-    /// `retry_after` (ten attempts in all), a permanent one is final.
+    /// `retry_after` (ten attempts in all), a permanent one is final. Also
+    /// for a message recorded as sent whose final `.` the server refused.
     pub async fn mail_failed(
         &self,
         mail: &ClaimedMail,
@@ -299,7 +321,7 @@ impl Store {
         let give_up = !failure.transient || mail.attempt >= MAX_ATTEMPTS;
         sqlx::query(
             "UPDATE outbox SET state = $1, run_at = $2, last_error = $3, lease_token = NULL,
-                locked_until = NULL, updated_at = $4
+                locked_until = NULL, sent_at = NULL, updated_at = $4
              WHERE id = $5 AND lease_token = $6",
         )
         .bind(if give_up { "failed" } else { "queued" })

@@ -19,7 +19,7 @@ use crate::search::html_text;
 use crate::state::AppState;
 
 /// Why a message could not be rendered: the recipient or what it points at
-/// is gone. Not worth retrying.
+/// is gone (not worth retrying), or the database or a template failed.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ComposeError {
     #[error("{0}")]

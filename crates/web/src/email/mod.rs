@@ -210,101 +210,145 @@ pub async fn mail_pass(
             let message = match compose::compose(&state, &cache, &mail).await {
                 Ok(message) => message,
                 Err(e) => {
-                    tracing::warn!(id = mail.id, kind = ?mail.kind, error = %e, "mail not rendered; given up");
+                    // What it points at is gone: final. Anything else (the
+                    // database away for a moment) is tried again.
+                    let transient = !matches!(e, compose::ComposeError::Gone(_));
+                    tracing::warn!(id = mail.id, kind = ?mail.kind, transient, error = %e, "mail not rendered");
                     let failure = SendFailure {
-                        transient: false,
+                        transient,
                         error: e.to_string(),
                     };
-                    store.mail_failed(&mail, &failure, Duration::ZERO).await?;
+                    let delay = if transient { retry_base } else { Duration::ZERO };
+                    store.mail_failed(&mail, &failure, delay).await?;
                     drop(permit);
                     return Ok(false);
                 }
             };
-            let result = mailer.send_message(&message).await;
-            // The permit is held until the outcome is recorded: at most
-            // `concurrency` messages are ever accepted but not yet marked
-            // sent, which bounds what a crash can make go twice.
-            let recorded =
-                deliver_outcome(store, &recorder, &mail, result, retry_base, lease).await;
+            // Everything but the final "." goes to the server; the message
+            // is recorded as sent; then the "." commits it. A crash before
+            // the record leaves the server without the "." (it discards the
+            // message) and the row for another try; a crash after it, in the
+            // microseconds before the "." is written, is the one way to lose
+            // a message. The permit is held to the end: at most
+            // `concurrency` messages are ever between the two steps.
+            let handover = match mailer.begin_message(&message).await {
+                Ok(handover) => handover,
+                Err(e) => {
+                    record_failure(store, &mail, &e, retry_base).await?;
+                    drop(permit);
+                    return Ok(false);
+                }
+            };
+            match record_sent(store, &recorder, &mail, lease).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(
+                        id = mail.id,
+                        "the lease ran out before the message was recorded: not sent, another worker has it"
+                    );
+                    drop(handover);
+                    drop(permit);
+                    return Ok(false);
+                }
+                Err(e) => {
+                    // Not recorded: the server must not keep it.
+                    drop(handover);
+                    drop(permit);
+                    return Err(e);
+                }
+            }
+            let outcome = match handover.finish().await {
+                Ok(()) => {
+                    if let Err(e) = store.mail_delivered(&mail).await {
+                        tracing::warn!(id = mail.id, error = %e, "delivered; its links not yet dropped from the outbox");
+                    }
+                    Ok(true)
+                }
+                Err(e) => record_failure(store, &mail, &e, retry_base)
+                    .await
+                    .map(|()| false),
+            };
             drop(permit);
-            recorded
+            outcome
         });
     }
+    // Every task runs to its end, even after one fails: a task stopped
+    // between recording a message and sending its "." would lose it.
+    let mut first_error = None;
     while let Some(done) = tasks.join_next().await {
         match done {
             Ok(Ok(true)) => pass.sent += 1,
             Ok(Ok(false)) => pass.failed += 1,
-            Ok(Err(e)) => return Err(e),
+            Ok(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
             Err(e) => tracing::error!(error = %e, "a mail task failed"),
         }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
     }
     Ok(Some(pass))
 }
 
-/// Records the SMTP server's answer for `mail`. Returns whether it was sent.
+/// Records `mail` as sent, through the recorder's group commits. False when
+/// the lease was lost.
 ///
-/// A message the SMTP server accepted must be marked sent, or it would be
-/// sent again when its lease runs out: when the database does not answer (it
-/// restarts, a network blip), the mark is tried again, with a growing pause,
-/// for half the lease, while the message is still this worker's.
-async fn deliver_outcome(
+/// When the database does not answer (it restarts, a network blip), the
+/// record is tried again, with a growing pause, for half the lease (at most
+/// a minute: the SMTP server waits for the final "." meanwhile).
+async fn record_sent(
     store: &abide_store::Store,
     recorder: &tokio::sync::mpsc::Sender<Mark>,
     mail: &ClaimedMail,
-    result: Result<(), abide_mail::MailError>,
-    retry_base: Duration,
     lease: Duration,
 ) -> Result<bool, abide_store::StoreError> {
-    match result {
-        Ok(()) => {
-            let give_up = Instant::now() + lease / 2;
-            let mut pause = Duration::from_millis(100);
-            loop {
-                let (reply, answer) = tokio::sync::oneshot::channel();
-                let mark = ((mail.id, mail.lease_token.clone()), reply);
-                let outcome = match recorder.send(mark).await {
-                    Ok(()) => answer
-                        .await
-                        .unwrap_or_else(|_| Err("the recorder stopped".into())),
-                    Err(_) => Err("the recorder stopped".into()),
-                };
-                match outcome {
-                    Ok(true) => return Ok(true),
-                    Ok(false) => {
-                        tracing::warn!(
-                            id = mail.id,
-                            "sent after the lease ran out: another worker may send it too"
-                        );
-                        return Ok(true);
-                    }
-                    Err(e) if Instant::now() + pause < give_up => {
-                        tracing::warn!(id = mail.id, error = %e, "sent, but not recorded yet; trying again");
-                        tokio::time::sleep(pause).await;
-                        pause = (pause * 2).min(Duration::from_secs(2));
-                    }
-                    // Out of time: the last try goes to the database itself.
-                    Err(_) => return store.mail_sent(mail).await,
-                }
+    let give_up = Instant::now() + (lease / 2).min(Duration::from_secs(60));
+    let mut pause = Duration::from_millis(100);
+    loop {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let mark = ((mail.id, mail.lease_token.clone()), reply);
+        let outcome = match recorder.send(mark).await {
+            Ok(()) => answer
+                .await
+                .unwrap_or_else(|_| Err("the recorder stopped".into())),
+            Err(_) => Err("the recorder stopped".into()),
+        };
+        match outcome {
+            Ok(held) => return Ok(held),
+            Err(e) if Instant::now() + pause < give_up => {
+                tracing::warn!(id = mail.id, error = %e, "not recorded yet; trying again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(2));
             }
-        }
-        Err(e) => {
-            let transient = e.is_transient();
-            let attempt = u32::try_from(mail.attempt.clamp(1, 20)).unwrap_or(1);
-            let delay = retry_base
-                .saturating_mul(1 << (attempt - 1).min(10))
-                .min(Duration::from_secs(24 * 3600));
-            tracing::warn!(id = mail.id, kind = ?mail.kind, transient, error = %e, "mail not sent");
-            store
-                .mail_failed(
-                    mail,
-                    &SendFailure {
-                        transient,
-                        error: e.to_string(),
-                    },
-                    delay,
-                )
-                .await?;
-            Ok(false)
+            // Out of time: the last try goes to the database itself.
+            Err(_) => return store.mail_sent(mail).await,
         }
     }
+}
+
+/// Records a failed send of `mail`: tried again after a growing delay when
+/// the failure may pass, given up when not.
+async fn record_failure(
+    store: &abide_store::Store,
+    mail: &ClaimedMail,
+    e: &abide_mail::MailError,
+    retry_base: Duration,
+) -> Result<(), abide_store::StoreError> {
+    let transient = e.is_transient();
+    let attempt = u32::try_from(mail.attempt.clamp(1, 20)).unwrap_or(1);
+    let delay = retry_base
+        .saturating_mul(1 << (attempt - 1).min(10))
+        .min(Duration::from_secs(24 * 3600));
+    tracing::warn!(id = mail.id, kind = ?mail.kind, transient, error = %e, "mail not sent");
+    store
+        .mail_failed(
+            mail,
+            &SendFailure {
+                transient,
+                error: e.to_string(),
+            },
+            delay,
+        )
+        .await
 }

@@ -157,5 +157,40 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("max-age=31536000"),
         ));
     }
-    app.layer(TraceLayer::new_for_http()).with_state(state)
+    app.layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .with_state(state)
+}
+
+/// The span of one request in the logs: method and path, never the query
+/// (sign-in links carry their token there) nor the secret of a path that is
+/// one (a subscriber's preference or unsubscribe key, a confirmation link).
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %logged_path(request.uri().path()),
+    )
+}
+
+/// `path` with the secret segment of a link route replaced by `…`.
+pub(crate) fn logged_path(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in ["/subscribe/confirm/", "/email/", "/unsubscribe/"] {
+        if path.starts_with(prefix) && path.len() > prefix.len() {
+            return format!("{prefix}…").into();
+        }
+    }
+    path.into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_stay_out_of_the_logs() {
+        use super::logged_path;
+        assert_eq!(logged_path("/email/abc123"), "/email/…");
+        assert_eq!(logged_path("/unsubscribe/k"), "/unsubscribe/…");
+        assert_eq!(logged_path("/subscribe/confirm/t0k"), "/subscribe/confirm/…");
+        assert_eq!(logged_path("/subscribe"), "/subscribe");
+        assert_eq!(logged_path("/journeys/psalms/day-1"), "/journeys/psalms/day-1");
+    }
 }

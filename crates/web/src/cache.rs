@@ -222,6 +222,9 @@ impl PageCache {
                 let changed = self.basis.read().map(|b| *b != basis).unwrap_or(true);
                 if changed {
                     self.clear();
+                    // Content may have changed on another node or process:
+                    // the store's outlines of journeys go with the pages.
+                    state.store().forget_content();
                     self.next_publish
                         .store(basis.1.unwrap_or(i64::MAX), Ordering::Relaxed);
                     if let Ok(mut b) = self.basis.write() {

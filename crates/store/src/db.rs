@@ -70,6 +70,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Clock,
+    /// Journeys' outlines, shared by every clone of this store.
+    outlines: std::sync::Arc<crate::content::Outlines>,
 }
 
 impl Store {
@@ -130,6 +132,7 @@ impl Store {
             pool,
             backend,
             clock: options.clock.clone(),
+            outlines: std::sync::Arc::default(),
         })
     }
 
@@ -151,6 +154,11 @@ impl Store {
     /// The current instant in stored form (UTC milliseconds), from [`Store::clock`].
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// The journeys' outlines kept in memory (see [`crate::content::Outlines`]).
+    pub(crate) fn outlines(&self) -> &crate::content::Outlines {
+        &self.outlines
     }
 
     /// The engine behind this store.

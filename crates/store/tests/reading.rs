@@ -745,6 +745,122 @@ async fn todays_view_agrees_with_the_whole_schedule(db: TestDb) {
 }
 store_test!(todays_view_agrees_with_the_whole_schedule);
 
+/// A journey's card is the same from its outline in memory as from the
+/// query that lists journeys, whatever the time.
+async fn a_journeys_card_from_memory_agrees_with_the_list(db: TestDb) {
+    let (store, _ruth) = setup(&db).await;
+    for now in [
+        0,
+        "2026-03-03T12:00:00Z"
+            .parse::<Timestamp>()
+            .unwrap()
+            .as_millisecond(),
+        store.now_ms(),
+        "2099-06-01T00:00:00Z"
+            .parse::<Timestamp>()
+            .unwrap()
+            .as_millisecond(),
+        i64::MAX,
+    ] {
+        let listed = store.journeys(now).await.unwrap();
+        assert_eq!(listed.len(), 3);
+        for card in listed {
+            // Twice: read from the database, then from memory.
+            for _ in 0..2 {
+                let one = store.journey(&card.slug, now).await.unwrap();
+                assert_eq!(one.as_ref(), Some(&card), "{} at {now}", card.slug);
+            }
+        }
+    }
+    assert!(store.journey("no-such-journey", 0).await.unwrap().is_none());
+}
+store_test!(a_journeys_card_from_memory_agrees_with_the_list);
+
+/// Today and the journey's card read the journey's days from memory: an
+/// import on this node shows at once; one on another node (or by another
+/// process) once this node forgets what it keeps (the web layer does when
+/// the content version moves).
+async fn outlines_follow_imports_here_and_elsewhere(db: TestDb) {
+    let (store, ruth) = setup(&db).await;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("psalms");
+    let toml = |summary: &str| {
+        format!(
+            "title = \"Psalms\"\nsummary = \"{summary}\"\nstart = 2026-03-02\n\
+             [[weeks]]\nnumber = 1\ntheme = \"Songs\"\n"
+        )
+    };
+    let import = |store: Store| {
+        let dir = dir.clone();
+        async move {
+            let journey = load_journey(&dir, &LoadOptions::default()).unwrap();
+            store.import_journeys(&[journey]).await.unwrap();
+        }
+    };
+    write_journey(
+        &dir,
+        &toml("Songs."),
+        &[
+            ("01.md", &day(1, 1, "Shepherd", "+++\n\nLed.\n")),
+            ("02.md", &day(1, 2, "Refuge", "+++\n\nHidden.\n")),
+        ],
+    );
+    import(store.clone()).await;
+    let today = date(2026, 3, 30);
+    store
+        .start_journey(ruth.id, "psalms", date(2026, 3, 29))
+        .await
+        .unwrap();
+    let view = |store: Store| async move {
+        let views = store.enrolments(ruth.id, today).await.unwrap();
+        assert_eq!(views.len(), 1);
+        let card = store.journey("psalms", i64::MAX).await.unwrap().unwrap();
+        (views[0].total_steps, card.summary, card.total)
+    };
+    assert_eq!(view(store.clone()).await, (2, "Songs.".into(), 2));
+
+    // Another node adds a day and changes the summary.
+    write_journey(
+        &dir,
+        &toml("Songs of trust."),
+        &[("03.md", &day(1, 3, "Dwelling", "+++\n\nHome.\n"))],
+    );
+    import(db.another_store().await).await;
+    assert_eq!(
+        view(store.clone()).await,
+        (2, "Songs.".into(), 2),
+        "kept until this node hears of the change"
+    );
+    store.forget_content();
+    assert_eq!(view(store.clone()).await, (3, "Songs of trust.".into(), 3));
+    let detail = store
+        .journey_progress(ruth.id, "psalms", today)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(detail.steps[2].entry_slug, "dwelling");
+    assert_eq!(detail.steps[2].date, date(2026, 3, 31));
+
+    // An import here shows at once.
+    std::fs::remove_file(dir.join("02.md")).unwrap();
+    import(store.clone()).await;
+    assert_eq!(view(store.clone()).await, (2, "Songs of trust.".into(), 2));
+    let part = store
+        .entry_step(ruth.id, "psalms", "dwelling")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(part.step.unwrap().number, 2);
+    assert!(
+        store
+            .entry_step(ruth.id, "psalms", "refuge")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+store_test!(outlines_follow_imports_here_and_elsewhere);
+
 async fn the_journal_is_paged_newest_first(db: TestDb) {
     let (store, ruth) = setup(&db).await;
     let clock = store.clock().clone();

@@ -27,6 +27,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
+use crate::handlers::entries::EntryParts;
 use crate::limits::Heavy;
 use crate::state::AppState;
 use crate::viewer::may_be_member;
@@ -69,6 +70,20 @@ pub(crate) struct PageCache {
     /// a burst on one uncached page costs one render. Holds one entry per
     /// distinct page being rendered, so no more than the requests in flight.
     inflight: Mutex<HashMap<String, tokio::sync::watch::Receiver<()>>>,
+    /// What members see of an entry's page besides their own part, by
+    /// entry and translation: made only for entries that exist, dropped
+    /// with the pages, and weighed against the same byte budget.
+    member_entries: quick_cache::sync::Cache<String, Arc<EntryParts>, PartsWeight>,
+}
+
+/// A member entry's weight: its text and the overhead.
+#[derive(Clone)]
+struct PartsWeight;
+
+impl quick_cache::Weighter<String, Arc<EntryParts>> for PartsWeight {
+    fn weight(&self, key: &String, parts: &Arc<EntryParts>) -> u64 {
+        (key.len() as u64) + parts.weight()
+    }
 }
 
 /// A request's part in rendering a page nobody has cached.
@@ -131,7 +146,22 @@ impl PageCache {
             last_check: AtomicI64::new(i64::MIN),
             check_every,
             inflight: Mutex::new(HashMap::new()),
+            member_entries: quick_cache::sync::Cache::with_weighter(
+                estimated_pages,
+                budget,
+                PartsWeight,
+            ),
         }
+    }
+
+    /// What members see of an entry's page, if kept.
+    pub(crate) fn member_entry(&self, key: &str) -> Option<Arc<EntryParts>> {
+        self.member_entries.get(key)
+    }
+
+    /// Keeps what members see of an entry's page.
+    pub(crate) fn keep_member_entry(&self, key: String, parts: Arc<EntryParts>) {
+        self.member_entries.insert(key, parts);
     }
 
     /// Joins the render of `key` under way, or leads a new one.
@@ -169,6 +199,7 @@ impl PageCache {
 
     pub(crate) fn clear(&self) {
         self.pages.clear();
+        self.member_entries.clear();
         if let Ok(mut site) = self.site.write() {
             *site = None;
         }
@@ -222,6 +253,9 @@ impl PageCache {
                 let changed = self.basis.read().map(|b| *b != basis).unwrap_or(true);
                 if changed {
                     self.clear();
+                    // Content may have changed on another node or process:
+                    // the store's outlines of journeys go with the pages.
+                    state.store().forget_content();
                     self.next_publish
                         .store(basis.1.unwrap_or(i64::MAX), Ordering::Relaxed);
                     if let Ok(mut b) = self.basis.write() {

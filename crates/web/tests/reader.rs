@@ -307,3 +307,69 @@ async fn a_member_downloads_their_data_and_deletes_their_account(db: TestDb) {
     assert_eq!(journal, 0);
 }
 store_test!(a_member_downloads_their_data_and_deletes_their_account);
+
+/// What every member sees of an entry is kept between their requests; a
+/// change of content made by another node shows on the next member's page,
+/// the member's own part (their step) read afresh each time.
+async fn a_members_entry_page_follows_content_changes(db: TestDb) {
+    import(&db).await;
+    let (state, _) = site(&db.store);
+    let mut ruth = sign_up(&state, &address("ruth"), "Ruth").await;
+    let page = ruth.get(DAY_ONE).await;
+    assert!(
+        page.html.contains("more than watchmen wait"),
+        "{}",
+        page.html
+    );
+    assert!(
+        page.html.contains("Start the journey today"),
+        "{}",
+        page.html
+    );
+    // Kept: the same page again, and the member's part still their own.
+    let page = ruth
+        .post(&format!("{JOURNEY}/follow"), &[("start", "")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let page = ruth.get(DAY_ONE).await;
+    assert!(page.html.contains("more than watchmen wait"));
+    assert!(
+        !page.html.contains("Start the journey today"),
+        "{}",
+        page.html
+    );
+    assert!(page.html.contains("Day 1 of your journey"), "{}", page.html);
+
+    // Another node imports a new text of the day.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/tests/fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let journey = dir.path().join("journey");
+    std::fs::create_dir(&journey).unwrap();
+    for file in std::fs::read_dir(fixtures.join("journey")).unwrap() {
+        let file = file.unwrap();
+        std::fs::copy(file.path(), journey.join(file.file_name())).unwrap();
+    }
+    let day = journey.join("01-day-one.md");
+    let text = std::fs::read_to_string(&day).unwrap();
+    std::fs::write(
+        &day,
+        text.replace(
+            "more than watchmen wait",
+            "longer than the lamplighters wait",
+        ),
+    )
+    .unwrap();
+    let other = db.another_store().await;
+    other
+        .import_journeys(&[load_journey(&journey, &LoadOptions::default()).unwrap()])
+        .await
+        .unwrap();
+    let page = ruth.get(DAY_ONE).await;
+    assert!(
+        page.html.contains("longer than the lamplighters wait"),
+        "{}",
+        page.html
+    );
+    assert!(!page.html.contains("more than watchmen wait"));
+}
+store_test!(a_members_entry_page_follows_content_changes);

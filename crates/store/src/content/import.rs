@@ -93,6 +93,8 @@ impl Store {
             bump_content_version(&mut tx, now).await?;
         }
         tx.commit().await?;
+        // Whatever the report says: an outline costs little to read again.
+        self.forget_content();
         Ok(report)
     }
 

@@ -2,11 +2,13 @@
 //! read side the pages use. SQL that is more than a line lives in `sql/`.
 
 mod import;
+mod outline;
 mod query;
 mod search;
 mod slugs;
 
 pub use import::{ImportOptions, ImportReport};
+pub(crate) use outline::{Outline, Outlines};
 pub use query::{
     AuthorView, CitingEntry, EntryCard, EntryView, JourneyCard, PracticeView, SitemapItem, TagRef,
     WeekView,

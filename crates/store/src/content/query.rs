@@ -184,7 +184,11 @@ fn card(row: &AnyRow) -> Result<EntryCard, sqlx::Error> {
 
 /// A column that holds one of an enum's stored names (see `abide_content`),
 /// read as that enum; any other text is a decoding error naming the column.
-fn stored<T>(row: &AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+pub(super) fn stored<T>(
+    row: &AnyRow,
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
     let text: String = row.try_get(column)?;
     parse(&text).ok_or_else(|| sqlx::Error::ColumnDecode {
         index: column.to_owned(),
@@ -295,18 +299,11 @@ impl Store {
         Ok(journeys)
     }
 
-    /// One journey by its slug, listed or not.
+    /// One journey by its slug, listed or not. From the journey's outline
+    /// kept in memory (see `content/outline.rs`): the same card as
+    /// `sql/journeys.sql` makes, without a query once the outline is read.
     pub async fn journey(&self, slug: &str, now: i64) -> Result<Option<JourneyCard>, StoreError> {
-        let row = sqlx::query(include_str!("sql/journeys.sql"))
-            .bind(now)
-            .bind(slug)
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(mut journey) = row.as_ref().map(journey_card).transpose()? else {
-            return Ok(None);
-        };
-        journey.tags = self.journey_tags(journey.id).await?;
-        Ok(Some(journey))
+        Ok(self.outline_by_slug(slug).await?.map(|o| o.card(now)))
     }
 
     async fn journey_tags(&self, journey_id: i64) -> Result<Vec<TagRef>, StoreError> {
@@ -672,7 +669,7 @@ fn author_view(row: &AnyRow) -> Result<AuthorView, sqlx::Error> {
     })
 }
 
-fn tag_refs(rows: &[AnyRow]) -> Result<Vec<TagRef>, StoreError> {
+pub(super) fn tag_refs(rows: &[AnyRow]) -> Result<Vec<TagRef>, StoreError> {
     Ok(rows
         .iter()
         .map(|r| {

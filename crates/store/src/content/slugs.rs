@@ -153,6 +153,7 @@ impl Store {
         change_entry_slug(&mut tx, &entry, from, to, publish_at <= now, reuse, now).await?;
         super::import::bump_content_version(&mut tx, now).await?;
         tx.commit().await?;
+        self.forget_content();
         Ok(true)
     }
 
@@ -191,6 +192,7 @@ impl Store {
         change_journey_slug(&mut tx, id, from, to, reuse, now).await?;
         super::import::bump_content_version(&mut tx, now).await?;
         tx.commit().await?;
+        self.forget_content();
         Ok(true)
     }
 }

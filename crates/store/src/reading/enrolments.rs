@@ -3,7 +3,10 @@ use serde::Serialize;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use std::collections::HashMap;
+
 use crate::accounts::AccountError;
+use crate::content::Outline;
 use crate::db::{Store, Tx};
 use crate::error::StoreError;
 use crate::reading::error::ReadingError;
@@ -175,50 +178,74 @@ pub(crate) fn stored_date(text: &str, column: &'static str) -> Result<Date, Stor
     })
 }
 
-/// Groups the rows of `sql/steps.sql` by journey, numbering the steps and
-/// giving each its date.
-fn followed_from_rows(rows: &[AnyRow]) -> Result<Vec<Followed>, StoreError> {
-    let mut out: Vec<Followed> = Vec::new();
+/// A member's done marks: entry id → (their local date, when).
+type Marks = HashMap<i64, (Date, Option<i64>)>;
+
+/// The member's done marks, from the rows of `sql/marks.sql`.
+fn marks_from_rows(rows: &[AnyRow]) -> Result<Marks, StoreError> {
+    let mut marks = HashMap::with_capacity(rows.len());
     for row in rows {
-        let journey_id: i64 = row.try_get("journey_id")?;
-        if out.last().is_none_or(|f| f.journey_id != journey_id) {
-            let start: String = row.try_get("start_date")?;
-            out.push(Followed {
-                journey_id,
-                journey_slug: row.try_get("journey_slug")?,
-                journey_title: row.try_get("journey_title")?,
-                start_date: stored_date(&start, "enrolments.start_date")?,
-                created_at: row.try_get("created_at")?,
-                updated_at: row.try_get("updated_at")?,
-                steps: Vec::new(),
-            });
-        }
-        let Some(followed) = out.last_mut() else {
-            continue;
-        };
-        let Some(entry_slug) = row.try_get::<Option<String>, _>("entry_slug")? else {
-            continue;
-        };
-        let done_on: Option<String> = row.try_get("done_on")?;
-        let number = followed.steps.len() + 1;
-        followed.steps.push(StepView {
-            number,
-            entry_slug,
-            title: row.try_get("entry_title")?,
-            week: row.try_get("week")?,
-            day: row.try_get("day")?,
-            date: add_days(
-                followed.start_date,
-                i64::try_from(number - 1).unwrap_or(i64::MAX),
+        let on: String = row.try_get("done_on")?;
+        marks.insert(
+            row.try_get::<i64, _>("entry_id")?,
+            (
+                stored_date(&on, "step_done.done_on")?,
+                row.try_get::<Option<i64>, _>("done_at")?,
             ),
-            publish_at: row.try_get("publish_at")?,
-            done_on: done_on
-                .map(|d| stored_date(&d, "step_done.done_on"))
-                .transpose()?,
-            done_at: row.try_get("done_at")?,
-        });
+        );
     }
-    Ok(out)
+    Ok(marks)
+}
+
+/// An enrolment: a row of `sql/followed_heads.sql`.
+struct Enrolment {
+    journey_id: i64,
+    start_date: Date,
+    created_at: i64,
+    updated_at: i64,
+}
+
+fn enrolment_from_row(row: &AnyRow) -> Result<Enrolment, StoreError> {
+    let start: String = row.try_get("start_date")?;
+    Ok(Enrolment {
+        journey_id: row.try_get("journey_id")?,
+        start_date: stored_date(&start, "enrolments.start_date")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Step `n` (from 1) of `outline` on a schedule from `start`, with the
+/// member's mark.
+fn step_of(outline: &Outline, start: Date, marks: &Marks, n: usize) -> Option<StepView> {
+    let day = outline.days.get(n.checked_sub(1)?)?;
+    let mark = marks.get(&day.id);
+    Some(StepView {
+        number: n,
+        entry_slug: day.slug.clone(),
+        title: day.title.clone(),
+        week: day.week,
+        day: day.day,
+        date: add_days(start, i64::try_from(n - 1).unwrap_or(i64::MAX)),
+        publish_at: day.publish_at,
+        done_on: mark.map(|(on, _)| *on),
+        done_at: mark.and_then(|(_, at)| *at),
+    })
+}
+
+/// A followed journey, every step, from its outline and the member's marks.
+fn followed_of(outline: &Outline, enrolment: &Enrolment, marks: &Marks) -> Followed {
+    Followed {
+        journey_id: enrolment.journey_id,
+        journey_slug: outline.slug().to_owned(),
+        journey_title: outline.title().to_owned(),
+        start_date: enrolment.start_date,
+        created_at: enrolment.created_at,
+        updated_at: enrolment.updated_at,
+        steps: (1..=outline.days.len())
+            .filter_map(|n| step_of(outline, enrolment.start_date, marks, n))
+            .collect(),
+    }
 }
 
 impl Store {
@@ -232,54 +259,54 @@ impl Store {
 
     /// The member's part of one entry: whether they follow its journey, and
     /// the entry as a step of their schedule (its number, date and done mark).
-    /// One query answered from indexes, however long the journey: what an
-    /// entry page asks. `None` for an unknown journey or entry.
+    /// The journey's outline (kept in memory) and one query for the member's
+    /// own rows, however long the journey: what an entry page asks. `None`
+    /// for an unknown journey or entry.
     pub async fn entry_step(
         &self,
         user_id: i64,
         journey_slug: &str,
         entry_slug: &str,
     ) -> Result<Option<EntryStep>, StoreError> {
+        let Some(outline) = self.outline_by_slug(journey_slug).await? else {
+            return Ok(None);
+        };
+        let Some((entry_id, _)) = outline.entry(entry_slug) else {
+            return Ok(None);
+        };
         let row = sqlx::query(include_str!("sql/entry_step.sql"))
             .bind(user_id)
-            .bind(journey_slug)
-            .bind(entry_slug)
+            .bind(outline.id())
+            .bind(entry_id)
             .fetch_optional(self.pool())
             .await?;
         let Some(row) = row else {
-            return Ok(None);
-        };
-        let Some(start) = row.try_get::<Option<String>, _>("start_date")? else {
             return Ok(Some(EntryStep {
                 following: false,
                 step: None,
             }));
         };
-        let kind: String = row.try_get("kind")?;
-        if kind != "day" {
+        let Some(index) = outline.day_of(entry_id) else {
             return Ok(Some(EntryStep {
                 following: true,
                 step: None,
             }));
-        }
+        };
+        let start: String = row.try_get("start_date")?;
         let start = stored_date(&start, "enrolments.start_date")?;
-        let before: i64 = row.try_get("days_before")?;
-        let done_on: Option<String> = row.try_get("done_on")?;
+        let mut marks = Marks::new();
+        if let Some(on) = row.try_get::<Option<String>, _>("done_on")? {
+            marks.insert(
+                entry_id,
+                (
+                    stored_date(&on, "step_done.done_on")?,
+                    row.try_get::<Option<i64>, _>("done_at")?,
+                ),
+            );
+        }
         Ok(Some(EntryStep {
             following: true,
-            step: Some(StepView {
-                number: usize::try_from(before).unwrap_or(0) + 1,
-                entry_slug: row.try_get("entry_slug")?,
-                title: row.try_get("entry_title")?,
-                week: row.try_get("week")?,
-                day: row.try_get("day")?,
-                date: add_days(start, before),
-                publish_at: row.try_get("publish_at")?,
-                done_on: done_on
-                    .map(|d| stored_date(&d, "step_done.done_on"))
-                    .transpose()?,
-                done_at: row.try_get("done_at")?,
-            }),
+            step: step_of(&outline, start, &marks, index + 1),
         }))
     }
 
@@ -396,114 +423,67 @@ impl Store {
         user_id: i64,
         today: Date,
     ) -> Result<Vec<JourneyProgress>, StoreError> {
-        // The journeys and the member's done days, numbered in the database:
-        // however long a journey, only the member's marks come back, then the
-        // few days the view shows (today's, the current one, the missed).
-        let heads = sqlx::query(include_str!("sql/followed_heads.sql"))
-            .bind(user_id)
-            .fetch_all(self.pool())
-            .await?;
-        let marks = sqlx::query(include_str!("sql/followed_done.sql"))
-            .bind(user_id)
-            .fetch_all(self.pool())
-            .await?;
+        // The member's own rows (enrolments, done marks) from the database;
+        // the journeys' days from their outlines in memory: however long a
+        // journey, only the member's few rows are read per request.
+        let heads = self.enrolment_rows(user_id, None).await?;
+        let marks = self.marks(user_id).await?;
         let mut out = Vec::with_capacity(heads.len());
         for head in &heads {
-            let journey_id: i64 = head.try_get("journey_id")?;
-            let total = usize::try_from(head.try_get::<i64, _>("total")?).unwrap_or(0);
-            let start: String = head.try_get("start_date")?;
-            let start = stored_date(&start, "enrolments.start_date")?;
-            // Step number → (done on, done at).
-            let mut done = std::collections::BTreeMap::new();
-            for mark in &marks {
-                if mark.try_get::<i64, _>("journey_id")? != journey_id {
-                    continue;
-                }
-                let n = usize::try_from(mark.try_get::<i64, _>("n")?).unwrap_or(0);
-                let on: String = mark.try_get("done_on")?;
-                done.insert(
-                    n,
-                    (
-                        stored_date(&on, "step_done.done_on")?,
-                        mark.try_get::<Option<i64>, _>("done_at")?,
-                    ),
-                );
-            }
-            let schedule =
-                Schedule::new(start, (1..=total).map(|n| done.contains_key(&n)).collect());
-            let mut wanted: std::collections::BTreeSet<usize> =
-                schedule.missed(today).into_iter().collect();
-            wanted.extend(schedule.current());
-            if let Today::Scheduled { step } = schedule.today(today) {
-                wanted.insert(step);
-            }
-            let steps = self
-                .numbered_steps(journey_id, &wanted, start, &done)
-                .await?;
-            let journey_slug: String = head.try_get("journey_slug")?;
-            let journey_title: String = head.try_get("journey_title")?;
+            let Some(outline) = self.outline(head.journey_id).await? else {
+                continue;
+            };
+            let schedule = Schedule::new(
+                head.start_date,
+                outline
+                    .days
+                    .iter()
+                    .map(|d| marks.contains_key(&d.id))
+                    .collect(),
+            );
             out.push(progress_of(
                 Head {
-                    journey_slug: &journey_slug,
-                    journey_title: &journey_title,
-                    start_date: start,
-                    created_at: head.try_get("created_at")?,
+                    journey_slug: outline.slug(),
+                    journey_title: outline.title(),
+                    start_date: head.start_date,
+                    created_at: head.created_at,
                 },
                 &schedule,
-                |n| steps.get(&n).cloned(),
-                done.values().map(|(on, _)| *on),
+                |n| step_of(&outline, head.start_date, &marks, n),
+                outline
+                    .days
+                    .iter()
+                    .filter_map(|d| marks.get(&d.id).map(|(on, _)| *on)),
                 today,
             ));
         }
         Ok(out)
     }
 
-    /// Days `numbers` (from 1) of a journey as steps of a schedule from
-    /// `start`, with the member's `done` marks.
-    async fn numbered_steps(
+    /// The member's enrolments, in the order they began; of one journey only
+    /// when `journey_id` is given.
+    async fn enrolment_rows(
         &self,
-        journey_id: i64,
-        numbers: &std::collections::BTreeSet<usize>,
-        start: Date,
-        done: &std::collections::BTreeMap<usize, (Date, Option<i64>)>,
-    ) -> Result<std::collections::BTreeMap<usize, StepView>, StoreError> {
-        let mut steps = std::collections::BTreeMap::new();
-        if numbers.is_empty() {
-            return Ok(steps);
-        }
-        // Integers written here, never text from outside.
-        let list = numbers
-            .iter()
-            .map(usize::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = include_str!("sql/numbered_steps.sql").replace("NUMBERS", &list);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        user_id: i64,
+        journey_id: Option<i64>,
+    ) -> Result<Vec<Enrolment>, StoreError> {
+        sqlx::query(include_str!("sql/followed_heads.sql"))
+            .bind(user_id)
             .bind(journey_id)
             .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(enrolment_from_row)
+            .collect()
+    }
+
+    /// Every done mark of the member.
+    async fn marks(&self, user_id: i64) -> Result<Marks, StoreError> {
+        let rows = sqlx::query(include_str!("sql/marks.sql"))
+            .bind(user_id)
+            .fetch_all(self.pool())
             .await?;
-        for row in &rows {
-            let n = usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
-            let mark = done.get(&n);
-            steps.insert(
-                n,
-                StepView {
-                    number: n,
-                    entry_slug: row.try_get("entry_slug")?,
-                    title: row.try_get("entry_title")?,
-                    week: row.try_get("week")?,
-                    day: row.try_get("day")?,
-                    date: add_days(
-                        start,
-                        i64::try_from(n.saturating_sub(1)).unwrap_or(i64::MAX),
-                    ),
-                    publish_at: row.try_get("publish_at")?,
-                    done_on: mark.map(|(on, _)| *on),
-                    done_at: mark.and_then(|(_, at)| *at),
-                },
-            );
-        }
-        Ok(steps)
+        marks_from_rows(&rows)
     }
 
     /// One followed journey, whole, as seen on `today`; `None` when the
@@ -538,15 +518,25 @@ impl Store {
         today: Date,
     ) -> Result<Date, StoreError> {
         check_date(today)?;
-        let mut tx = self.begin_write().await?;
-        let rows = sqlx::query(include_str!("sql/steps.sql"))
-            .bind(user_id)
-            .bind(journey_slug)
-            .fetch_all(&mut *tx)
-            .await?;
-        let Some(followed) = followed_from_rows(&rows)?.into_iter().next() else {
+        // The outline before the transaction: reading it may need a
+        // connection of its own.
+        let Some(outline) = self.outline_by_slug(journey_slug).await? else {
             return Err(ReadingError::NotFollowing(journey_slug.to_owned()).into());
         };
+        let mut tx = self.begin_write().await?;
+        let head = sqlx::query(include_str!("sql/followed_heads.sql"))
+            .bind(user_id)
+            .bind(outline.id())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(head) = head.as_ref().map(enrolment_from_row).transpose()? else {
+            return Err(ReadingError::NotFollowing(journey_slug.to_owned()).into());
+        };
+        let marks = sqlx::query(include_str!("sql/marks.sql"))
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let followed = followed_of(&outline, &head, &marks_from_rows(&marks)?);
         let start = followed.schedule().caught_up(today);
         if start != followed.start_date {
             sqlx::query(
@@ -570,22 +560,32 @@ impl Store {
         user_id: i64,
         journey_slug: &str,
     ) -> Result<Option<Followed>, StoreError> {
-        let rows = sqlx::query(include_str!("sql/steps.sql"))
-            .bind(user_id)
-            .bind(journey_slug)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(followed_from_rows(&rows)?.into_iter().next())
+        let Some(outline) = self.outline_by_slug(journey_slug).await? else {
+            return Ok(None);
+        };
+        let Some(head) = self
+            .enrolment_rows(user_id, Some(outline.id()))
+            .await?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        let marks = self.marks(user_id).await?;
+        Ok(Some(followed_of(&outline, &head, &marks)))
     }
 
     /// Every followed journey with its steps, for the export.
     pub(crate) async fn all_followed(&self, user_id: i64) -> Result<Vec<Followed>, StoreError> {
-        let rows = sqlx::query(include_str!("sql/steps.sql"))
-            .bind(user_id)
-            .bind(None::<&str>)
-            .fetch_all(self.pool())
-            .await?;
-        followed_from_rows(&rows)
+        let heads = self.enrolment_rows(user_id, None).await?;
+        let marks = self.marks(user_id).await?;
+        let mut out = Vec::with_capacity(heads.len());
+        for head in &heads {
+            if let Some(outline) = self.outline(head.journey_id).await? {
+                out.push(followed_of(&outline, head, &marks));
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -298,11 +298,8 @@ impl Store {
         journey_slug: &str,
         entry_slug: &str,
     ) -> Result<EntryJournal, StoreError> {
-        let journey_id: Option<i64> = sqlx::query_scalar("SELECT id FROM journeys WHERE slug = $1")
-            .bind(journey_slug)
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(journey_id) = journey_id else {
+        // The journey's id from its outline in memory: no query once read.
+        let Some(journey_id) = self.outline_by_slug(journey_slug).await?.map(|o| o.id()) else {
             return Ok(EntryJournal::default());
         };
         let mut items = self

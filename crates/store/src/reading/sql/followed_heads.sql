@@ -1,9 +1,7 @@
--- $1 user. The journeys the member follows, in the order they began to
--- follow them, with how many days (steps) each has.
-SELECT n.journey_id, j.slug AS journey_slug, j.title AS journey_title,
-    n.start_date, n.created_at, n.updated_at,
-    (SELECT COUNT(*) FROM entries e WHERE e.journey_id = n.journey_id AND e.kind = 'day') AS total
+-- $1 user, $2 a journey id or NULL for all. The journeys the member
+-- follows, in the order they began to follow them. Their days come from the
+-- journeys' outlines in memory (content/outline.rs).
+SELECT n.journey_id, n.start_date, n.created_at, n.updated_at
 FROM enrolments n
-JOIN journeys j ON j.id = n.journey_id
-WHERE n.user_id = $1
+WHERE n.user_id = $1 AND ($2 IS NULL OR n.journey_id = $2)
 ORDER BY n.created_at, n.id

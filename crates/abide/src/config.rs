@@ -205,6 +205,13 @@ pub(crate) struct MailConfig {
     /// is not signed. Env: ABIDE_MAIL_DKIM_KEY_FILE.
     #[doku(example = "")]
     pub(crate) dkim_key_file: String,
+    /// Bounces: the bearer token an MTA gives to hand a bounce (a delivery
+    /// status notification or an abuse report) to POST /mail/bounces, e.g.
+    /// from a pipe alias with `curl --data-binary @- -H 'Authorization:
+    /// Bearer TOKEN' URL/mail/bounces`. At least 16 characters; empty: that
+    /// address is not found. Env: ABIDE_MAIL_BOUNCE_TOKEN.
+    #[doku(example = "")]
+    pub(crate) bounce_token: String,
 }
 
 /// Logging, to standard error.
@@ -319,6 +326,7 @@ impl Default for MailConfig {
             dkim_domain: String::new(),
             dkim_selector: String::new(),
             dkim_key_file: String::new(),
+            bounce_token: String::new(),
         }
     }
 }
@@ -378,6 +386,14 @@ impl Config {
         let smtp = &self.mail.smtp_url;
         if !(smtp.is_empty() || smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
             bail!("configuration: mail.smtp_url: {smtp:?} must start with smtp:// or smtps://");
+        }
+        let token = &self.mail.bounce_token;
+        if !token.is_empty()
+            && (token.chars().count() < 16 || token.chars().any(char::is_whitespace))
+        {
+            bail!(
+                "configuration: mail.bounce_token must be at least 16 characters, without spaces"
+            );
         }
         if self.database.max_connections == 0 {
             bail!("configuration: database.max_connections must be at least 1");
@@ -448,6 +464,9 @@ impl Config {
         let mut shown = self.clone();
         shown.database.url = abide_store::redact_url(&shown.database.url);
         shown.mail.smtp_url = abide_store::redact_url(&shown.mail.smtp_url);
+        if !shown.mail.bounce_token.is_empty() {
+            shown.mail.bounce_token = "***".into();
+        }
         shown
     }
 }

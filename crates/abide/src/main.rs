@@ -3,6 +3,7 @@
 //! `import`, `settings`, `user`, `config`, `refs`, `bible`.
 
 mod bible;
+mod bounces;
 mod config;
 mod demo;
 mod import;
@@ -80,6 +81,10 @@ enum Command {
     /// Subscribers: import a CSV export of another service, export, list.
     #[command(subcommand)]
     Subscribers(mail::SubscribersCommand),
+    /// Bounces: read delivery status notifications and abuse reports from a
+    /// Maildir or an mbox file (they also arrive at POST /mail/bounces).
+    #[command(subcommand)]
+    Bounces(bounces::BouncesCommand),
     /// Send mail without serving the site: queue what is due and deliver the
     /// outbox (several may run, on several nodes).
     Worker {
@@ -178,6 +183,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Worker { until_idle } => serve::worker(config, until_idle).await,
             Command::Send(args) => mail::send(&config, args).await,
             Command::Subscribers(command) => mail::subscribers(&config, command).await,
+            Command::Bounces(command) => bounces::run(&config, command).await,
             Command::Migrate { status } => migrate(&config, status).await,
             Command::Import { dir, reuse_slugs } => {
                 let store = serve::open_store(&config).await?;

@@ -114,6 +114,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
         limits: config.limits.web(),
         trusted_proxies: config.trusted_proxies()?,
         mail: mailer_config(&config)?,
+        bounce_token: Some(config.mail.bounce_token.clone()).filter(|t| !t.is_empty()),
         ..WebConfig::default()
     };
     // This node's search index, in its data folder: opened (or made anew

@@ -6,6 +6,7 @@
 )]
 
 mod bible;
+mod bounces;
 mod browser;
 mod cli;
 mod import;

@@ -11,6 +11,8 @@
 //!   [`MailerConfig::dkim`] holds a key ([`DkimConfig`], RSA or Ed25519);
 //!   [`Mailer::send_raw`] sends stored bytes, [`Mailer::send_message`] builds
 //!   and sends.
+//! - [`dsn`] reads bounces that come back: delivery status notifications
+//!   (RFC 3464) and abuse reports (ARF), classified hard, soft or complaint.
 //! - [`subscribers_csv`] reads the subscriber exports of common newsletter
 //!   services and writes Abide's own.
 //!
@@ -18,6 +20,7 @@
 //! this crate only builds and delivers.
 
 mod dkim;
+pub mod dsn;
 mod headers;
 mod mailer;
 pub mod smtp;

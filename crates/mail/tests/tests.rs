@@ -7,6 +7,7 @@
 
 mod delivery;
 mod dkim;
+mod dsn;
 mod headers;
 mod subscribers_csv;
 mod util;

@@ -51,10 +51,11 @@ pub use reading::{
 };
 pub use settings::{SiteSettings, SocialLink};
 pub use subscriptions::{
-    Audience, ClaimedMail, DEFAULT_SEND_MINUTE, DueReport, ImportedSubscriber, MAX_NAME_CHARS,
-    MAX_TAGS, MailKind, MailMessage, MessageCounts, NewMessage, OutboxCounts, Preferences,
-    SendFailure, Subscribed, Subscriber, SubscriberFilter, SubscriberImport, SubscriberStatus,
-    SubscriptionError, SubscriptionRequest, SuppressionReason, next_slot,
+    Audience, BounceKind, BounceOutcome, ClaimedMail, DEFAULT_SEND_MINUTE, DueReport,
+    ImportedSubscriber, IncomingBounce, MAX_NAME_CHARS, MAX_TAGS, MailKind, MailMessage,
+    MessageCounts, NewMessage, OutboxCounts, Preferences, SOFT_BOUNCES_TO_SUPPRESS, SendFailure,
+    Subscribed, Subscriber, SubscriberFilter, SubscriberImport, SubscriberStatus,
+    SubscriptionError, SubscriptionRequest, SuppressionReason, next_slot, outbox_message_id_local,
 };
 pub use time::{Clock, NotSimulated};
 pub use worker::{Job, Worker, WorkerOptions};

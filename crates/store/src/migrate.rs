@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "subscriptions",
         sql: include_str!("../migrations/0008_subscriptions.sql"),
     },
+    Migration {
+        version: 9,
+        name: "bounces",
+        sql: include_str!("../migrations/0009_bounces.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

@@ -53,7 +53,7 @@ fn at(clock: &Clock, t: &str) {
     clock.set(t.parse::<Timestamp>().unwrap()).unwrap();
 }
 
-fn request(address: &str, zone: &str, journey: Option<&str>) -> SubscriptionRequest {
+pub(crate) fn request(address: &str, zone: &str, journey: Option<&str>) -> SubscriptionRequest {
     SubscriptionRequest {
         email: Email::parse(address).unwrap(),
         preferences: Preferences {
@@ -68,7 +68,7 @@ fn request(address: &str, zone: &str, journey: Option<&str>) -> SubscriptionRequ
 
 /// Claims everything due and marks it sent and delivered, as the mail worker
 /// does around the final "." of each message; returns it.
-async fn deliver_all(store: &Store) -> Vec<ClaimedMail> {
+pub(crate) async fn deliver_all(store: &Store) -> Vec<ClaimedMail> {
     let mut out = Vec::new();
     loop {
         let batch = store
@@ -91,7 +91,7 @@ fn token_of(mail: &ClaimedMail) -> String {
     payload["token"].as_str().unwrap().to_owned()
 }
 
-async fn subscribe_and_confirm(store: &Store, request: SubscriptionRequest) -> i64 {
+pub(crate) async fn subscribe_and_confirm(store: &Store, request: SubscriptionRequest) -> i64 {
     assert_eq!(
         store.subscribe(request).await.unwrap(),
         Subscribed::ConfirmationQueued

@@ -5,6 +5,7 @@
 )]
 
 mod accounts;
+mod bounces;
 mod content;
 mod email_props;
 mod jobs;

@@ -12,6 +12,7 @@
 //! gets teasers of members-only readings, on every page and feed.
 
 mod account;
+mod bounces;
 mod cache;
 mod cookies;
 mod email;
@@ -31,6 +32,7 @@ mod state;
 mod theme;
 mod viewer;
 
+pub use bounces::{BounceError, BounceSummary, apply_report};
 pub use email::{MailPass, MailWorkerOptions, Pace, mail_pass, run_mail_worker};
 pub use error::AppError;
 pub use limits::Limits;

@@ -15,8 +15,8 @@ use tower_http::trace::TraceLayer;
 use crate::account::pages;
 use crate::error::AppError;
 use crate::handlers::{
-    assets, authors, entries, feeds, health, home, journeys, passages, practices, preferences,
-    search, subscribe, tags,
+    assets, authors, bounces, entries, feeds, health, home, journeys, passages, practices,
+    preferences, search, subscribe, tags,
 };
 use crate::middleware::{SECURITY_HEADERS, error_pages};
 use crate::reader;
@@ -107,6 +107,12 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/unsubscribe/{key}",
             get(subscribe::unsubscribe_page).post(subscribe::unsubscribe),
+        )
+        // Bounces from the MTA: a bearer token, not a session; not found
+        // unless configured.
+        .route(
+            "/mail/bounces",
+            post(bounces::receive).layer(DefaultBodyLimit::max(bounces::MAX_BOUNCE_BYTES)),
         )
         // Search answers by who asks (members find members' text): never
         // kept in the page cache, and bounded by the heavy-work gate.

@@ -36,6 +36,9 @@ pub struct WebConfig {
     /// Where mail goes (sign-in links); `None`: nowhere (a warning is logged
     /// for each message not sent).
     pub mail: Option<abide_mail::MailerConfig>,
+    /// The bearer token an MTA gives to hand bounces to `POST
+    /// /mail/bounces`; `None`: that address is not found.
+    pub bounce_token: Option<String>,
     /// This node's search index; `None`: one in memory, filled at start.
     pub search_index: Option<Arc<abide_search::SearchIndex>>,
 }
@@ -58,6 +61,7 @@ impl Default for WebConfig {
             limits: Limits::default(),
             trusted_proxies: TrustedProxies::default(),
             mail: None,
+            bounce_token: None,
             search_index: None,
         }
     }

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod agent;
+mod bounces;
 mod cache;
 mod content;
 mod devices;

@@ -10,6 +10,7 @@
 //! dies loses its rows to another after the lease, and a row is marked sent
 //! once.
 
+mod bounces;
 mod due;
 mod error;
 mod newsletters;
@@ -18,6 +19,9 @@ pub(crate) mod schedule;
 mod subscribers;
 mod transfer;
 
+pub use bounces::{
+    BounceKind, BounceOutcome, IncomingBounce, SOFT_BOUNCES_TO_SUPPRESS, outbox_message_id_local,
+};
 pub use due::DueReport;
 pub use error::SubscriptionError;
 pub use newsletters::{Audience, MailMessage, MessageCounts, NewMessage};

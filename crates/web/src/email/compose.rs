@@ -11,7 +11,6 @@ use abide_store::{ClaimedMail, MailKind, MailMessage, Subscriber};
 use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use crate::error::AppError;
 use crate::passage::view;
@@ -66,10 +65,11 @@ fn absolute(html: &str, base: &str) -> String {
 }
 
 /// `<hash@host>`: the same for every send of the same (recipient, message).
+/// The local part is the store's [`abide_store::outbox_message_id_local`],
+/// by which a bounce finds the message it answers.
 pub(crate) fn message_id(key: &str, base_url: &str) -> String {
-    let digest = Sha256::digest(key.as_bytes());
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("<{hex}@{}>", host(base_url))
+    let local = abide_store::outbox_message_id_local(key);
+    format!("<{local}@{}>", host(base_url))
 }
 
 /// Plain text of an HTML fragment, a blank line between its paragraphs.

@@ -2,6 +2,7 @@
 
 pub(crate) mod assets;
 pub(crate) mod authors;
+pub(crate) mod bounces;
 pub(crate) mod entries;
 pub(crate) mod feeds;
 pub(crate) mod health;

@@ -173,8 +173,8 @@ async fn queue_newsletter(store: &Store, count: usize) -> Vec<String> {
 }
 
 /// `abide worker` against `database_url`, sending to `sink`.
-fn worker(dir: &Path, database_url: &str, sink: &Sink) -> Child {
-    abide(dir)
+fn worker(dir: &Path, database_url: &str, sink: &Sink) -> Worker {
+    Worker(abide(dir)
         .arg("worker")
         .envs([
             ("ABIDE_DATABASE_URL", database_url.to_owned()),
@@ -189,7 +189,17 @@ fn worker(dir: &Path, database_url: &str, sink: &Sink) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap()
+        .unwrap())
+}
+
+/// A worker process, killed when the test ends however it ends.
+struct Worker(Child);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 async fn sent(store: &Store) -> i64 {
@@ -234,12 +244,12 @@ fn assert_one_each(sink: &Sink, addresses: &[String]) -> usize {
     again
 }
 
-fn kill(child: &mut Child) {
+fn kill(worker: &mut Worker) {
     Command::new("kill")
-        .args(["-KILL", &child.id().to_string()])
+        .args(["-KILL", &worker.0.id().to_string()])
         .status()
         .unwrap();
-    child.wait().unwrap();
+    worker.0.wait().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@
 //! server. A process that dies between the two steps closes the connection
 //! without the `.`, and the server discards the message; so a message is sent
 //! at most once for every time it is recorded, and the window in which a
-//! crash can lose one is the time it takes to write five bytes.
+//! crash can lose one is the time it takes to write three bytes.
 
 pub mod reply;
 

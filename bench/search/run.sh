@@ -11,8 +11,13 @@
 # (bench/http/gen-journeys.py) imported into SQLite, `abide serve` (release),
 # its index built at start (timed from the log), then wrk -cCONNECTIONS for
 # DURATION s on /api/search with a mix of queries (bench/search/queries.lua),
-# beside the same server's cached home page in the same run; the server's
-# peak RSS and the index's size on disk.
+# asked again and again (`search`: guests' answers are kept, so this is
+# mostly the kept-answer path) and made unique (`unique`: each request a new
+# one, never answered from kept answers), beside the same server's cached
+# home page in the same run; the server's peak RSS and the index's size on
+# disk.
+#
+# Builds into $CARGO_TARGET_DIR when set (else target/).
 #
 #   bench/search/run.sh     (ENTRIES=10000 QUERIES=500 DURATION=10
 #                            CONNECTIONS=64 PARTS="inprocess http")
@@ -95,10 +100,12 @@ QUERIES
   for round in 1 2; do
     wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/search/queries.lua \
       "http://127.0.0.1:$port/" -- "$work/queries.txt" > "$work/search-$round.txt"
+    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/search/queries.lua \
+      "http://127.0.0.1:$port/" -- "$work/queries.txt" unique > "$work/unique-$round.txt"
     wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/" > "$work/home-$round.txt"
   done
   for round in 1 2; do
-    for what in search home; do
+    for what in search unique home; do
       awk -v w="$what" -v r="$round" '
         /Requests\/sec/ {rps=$2}
         $1=="50%" {p50=$2} $1=="99%" {p99=$2}

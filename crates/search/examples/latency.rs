@@ -4,7 +4,9 @@
 //! passage), indexed on disk from scratch (timed); then QUERIES queries of
 //! each kind (word, phrase, prefix, typo, reference, mixed) drawn from that
 //! text, each timed alone. Prints the rebuild time, the index's size, and
-//! p50/p99 per kind and for the whole mix.
+//! p50/p99 per kind and for the whole mix; then the same for the other part
+//! of `/api/search`'s work, the verse search of the default translation
+//! (`abide bible search`) over each query's words.
 //!
 //!     cargo run --release -p abide-search --example latency [ENTRIES] [QUERIES] [LIMIT]
 
@@ -185,6 +187,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })?;
             times.push(started.elapsed());
             hits += found.total;
+        }
+        times.sort();
+        println!(
+            "{kind:<10} {:>9.3} {:>9.3} {:>9.0}",
+            ms(times[times.len() / 2]),
+            ms(times[times.len() * 99 / 100]),
+            hits as f64 / qs.len() as f64
+        );
+        all.extend(times);
+    }
+    all.sort();
+    println!(
+        "{:<10} {:>9.3} {:>9.3}",
+        "all",
+        ms(all[all.len() / 2]),
+        ms(all[all.len() * 99 / 100])
+    );
+
+    // The verse search, as `/api/search` asks it: the query's words, five
+    // verses. Its index is made by the first search.
+    let started = Instant::now();
+    t.search("light", 5)?;
+    println!(
+        "verse search of {}: index made in {:.1} ms",
+        t.info().name,
+        ms(started.elapsed())
+    );
+    println!(
+        "{:<10} {:>9} {:>9} {:>9}",
+        "verses", "p50 ms", "p99 ms", "hits avg"
+    );
+    let mut all = Vec::new();
+    for (kind, qs) in &kinds {
+        let mut times = Vec::with_capacity(qs.len());
+        let mut hits = 0usize;
+        for q in qs {
+            let words = abide_search::parse_query(q).words_text();
+            let started = Instant::now();
+            if !words.trim().is_empty() {
+                hits += t.search(&words, 5)?.total;
+            }
+            times.push(started.elapsed());
         }
         times.sort();
         println!(

@@ -43,7 +43,9 @@ use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-pub use query::{MAX_QUERY_BYTES, MAX_TERMS, ParsedQuery, QueryReference, parse_query};
+pub use query::{
+    MAX_QUERY_BYTES, MAX_TERMS, ParsedQuery, QueryReference, parse_query, truncate_query,
+};
 
 use highlight::Matcher;
 use schema::{Fields, TextField};
@@ -419,6 +421,13 @@ impl SearchIndex {
     /// Where the index lives, when on disk.
     pub fn dir(&self) -> Option<&Path> {
         self.dir.as_deref()
+    }
+
+    /// Which state of the index searches see now: it changes with every
+    /// change searches can see, so an answer kept from an earlier
+    /// generation may be out of date.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
     }
 
     /// Whether it has been brought up to date once since it was opened.

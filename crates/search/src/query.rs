@@ -62,6 +62,12 @@ pub(crate) fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// The part of `input` a search reads: its first [`MAX_QUERY_BYTES`] bytes,
+/// cut on a character boundary.
+pub fn truncate_query(input: &str) -> &str {
+    truncate(input, MAX_QUERY_BYTES)
+}
+
 /// Reads `input` as a search query.
 pub fn parse_query(input: &str) -> ParsedQuery {
     let input = truncate(input, MAX_QUERY_BYTES);

@@ -205,6 +205,14 @@ impl PageCache {
         }
     }
 
+    /// The next publish time, as of the last check of what pages depend on;
+    /// `i64::MAX` when nothing is scheduled, `None` before any check came
+    /// back. Something kept until then shows each entry when it appears.
+    pub(crate) fn next_publish(&self) -> Option<i64> {
+        let checked = self.basis.read().is_ok_and(|b| b.0 != i64::MIN);
+        checked.then(|| self.next_publish.load(Ordering::Relaxed))
+    }
+
     /// The bytes the cached pages weigh now.
     #[cfg(test)]
     fn weight(&self) -> u64 {

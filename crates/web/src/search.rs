@@ -16,6 +16,7 @@ use abide_search::{Card, Cited, Document, SearchIndex};
 use abide_store::{SearchSource, Store};
 
 use crate::error::AppError;
+use crate::handlers::search::GuestAnswers;
 use crate::state::AppState;
 
 /// Entries read from the database and indexed per commit.
@@ -29,6 +30,8 @@ pub(crate) struct SearchState {
     synced: tokio::sync::Mutex<Option<i64>>,
     /// When a search last asked the database for the content version (ms).
     last_check: AtomicI64,
+    /// Recent guests' answers, valid for the index's current generation.
+    answers: GuestAnswers,
 }
 
 /// What one bringing up to date did.
@@ -46,11 +49,16 @@ impl SearchState {
             index,
             synced: tokio::sync::Mutex::new(None),
             last_check: AtomicI64::new(i64::MIN),
+            answers: GuestAnswers::new(),
         }
     }
 
     pub(crate) fn index(&self) -> &Arc<SearchIndex> {
         &self.index
+    }
+
+    pub(crate) fn answers(&self) -> &GuestAnswers {
+        &self.answers
     }
 }
 
@@ -71,6 +79,10 @@ impl AppState {
         *synced = Some(version);
         let first = !search.index().is_ready();
         search.index().mark_ready();
+        if done != SearchSync::default() {
+            // Stale already (another generation): free their memory now.
+            search.answers().clear();
+        }
         if first || done != SearchSync::default() {
             // Pages list related readings from the index (none before it
             // was ready): render them again.

@@ -250,3 +250,49 @@ async fn passage_pages_and_search_by_reference_agree(db: TestDb) {
     }
 }
 store_test!(passage_pages_and_search_by_reference_agree);
+
+async fn a_guests_kept_answer_shows_a_scheduled_entry_on_time(db: TestDb) {
+    let start: jiff::Timestamp = "2027-01-04T05:00:00Z".parse().unwrap();
+    let clock = Clock::simulated(start);
+    let store = db.store.with_clock(clock.clone());
+    let options = LoadOptions {
+        now: clock.now(),
+        ..LoadOptions::default()
+    };
+    let mut journey = fixture("journey", &options);
+    for e in &mut journey.entries {
+        if e.slug == "hannahs-prayer" {
+            e.publish_at = start + jiff::SignedDuration::from_mins(60);
+        }
+    }
+    store.import_journeys(&[journey]).await.unwrap();
+    // Checks the database once an hour: the schedule alone must refresh
+    // the answers kept for guests.
+    let state = crate::util::state_with(&store, Duration::from_secs(3600));
+    state.sync_search().await.unwrap();
+    let hannah = |found: &serde_json::Value| {
+        found["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["url"].as_str().unwrap().ends_with("/hannahs-prayer"))
+    };
+    for (q, asked) in [
+        ("hannah", "hannah"),
+        ("%20%20hannah", "  hannah"),
+        ("hannah", "hannah"),
+    ] {
+        let found = json(&state, &format!("/api/search?q={q}")).await;
+        assert!(!hannah(&found), "not yet: {found}");
+        assert_eq!(found["query"], asked, "said back as asked");
+    }
+    clock.advance(jiff::SignedDuration::from_mins(59)).unwrap();
+    let found = json(&state, "/api/search?q=hannah").await;
+    assert!(!hannah(&found), "a minute early");
+    clock.advance(jiff::SignedDuration::from_mins(1)).unwrap();
+    let found = json(&state, "/api/search?q=hannah").await;
+    assert!(hannah(&found), "on time: {found}");
+    let html = text(get(&state, "/search?q=hannah").await).await;
+    assert!(html.contains("/hannahs-prayer\""), "{html}");
+}
+store_test!(a_guests_kept_answer_shows_a_scheduled_entry_on_time);

@@ -7,6 +7,8 @@
 //! names one, and the verses of the default translation whose words match,
 //! found by the very search `abide bible search` runs.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -65,10 +67,18 @@ struct PassageHit {
     translation: String,
 }
 
-/// The whole answer, for the page and the JSON alike.
+/// The whole answer, for the page and the JSON alike: the query as asked,
+/// and what was found for it (which a guest may share with other guests).
 #[derive(Debug, Serialize)]
 struct Answer {
     query: String,
+    #[serde(flatten)]
+    found: Shared,
+}
+
+/// What a query finds, kept for guests by [`GuestAnswers`].
+#[derive(Debug, Serialize)]
+pub(crate) struct Found {
     total: usize,
     relaxed: bool,
     page: usize,
@@ -79,6 +89,159 @@ struct Answer {
     verses_total: usize,
     /// The translation verses are searched in.
     verses_translation: String,
+}
+
+#[derive(Debug, Clone)]
+struct Shared(Arc<Found>);
+
+impl Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+/// Bytes the guest answers may take in all.
+const GUEST_ANSWER_BYTES: u64 = 8 << 20;
+/// Most guest answers kept.
+const GUEST_ANSWERS: u64 = 4096;
+/// Longest a guest answer is kept, in ms, even when nothing changes (a
+/// bound on any staleness this cache has not foreseen).
+const GUEST_ANSWER_MS: i64 = 60_000;
+
+/// A query, normalised, as the answer cache tells queries apart: what
+/// `answer` reads of the parameters, and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct AnswerKey {
+    /// The query as `abide_search::parse_query` reads it; see [`query_key`].
+    q: String,
+    journey: Option<String>,
+    tag: Option<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+    page: usize,
+}
+
+/// The query text as the search reads it: cut to the bytes it reads, without
+/// the leading spaces it ignores, with trailing spaces (which say that the
+/// last word is finished) made one. Between words, spaces are kept as they
+/// are: inside a quoted phrase they are part of the phrase.
+fn query_key(q: &str) -> String {
+    let q = abide_search::truncate_query(q).trim_start();
+    let words = q.trim_end();
+    if words.len() < q.len() {
+        format!("{words} ")
+    } else {
+        words.to_owned()
+    }
+}
+
+struct Kept {
+    found: Arc<Found>,
+    /// The index generation it was found in.
+    generation: u64,
+    /// Until when it holds (ms): the next scheduled entry appears then.
+    until: i64,
+}
+
+/// The answers of recent guest queries: a guest's answer is every guest's,
+/// since guests all see the same entries. Kept until the index changes (its
+/// generation), the next scheduled entry appears, or `GUEST_ANSWER_MS`
+/// passes; bounded in entries and bytes. A signed-in reader's answer is
+/// never kept nor served from here: members see members-only entries.
+pub(crate) struct GuestAnswers {
+    kept: quick_cache::sync::Cache<AnswerKey, Arc<Kept>, KeptWeight>,
+}
+
+/// An answer's weight in bytes, at least the share (`.0`) of one answer.
+#[derive(Clone)]
+struct KeptWeight(u64);
+
+impl quick_cache::Weighter<AnswerKey, Arc<Kept>> for KeptWeight {
+    fn weight(&self, key: &AnswerKey, kept: &Arc<Kept>) -> u64 {
+        // At least one share of the budget, so that there are never more
+        // answers than shares.
+        (key.q.len() as u64 + kept.found.bytes()).max(self.0)
+    }
+}
+
+impl GuestAnswers {
+    pub(crate) fn new() -> Self {
+        Self::with_budget(GUEST_ANSWERS, GUEST_ANSWER_BYTES)
+    }
+
+    fn with_budget(entries: u64, bytes: u64) -> Self {
+        Self {
+            kept: quick_cache::sync::Cache::with_weighter(
+                usize::try_from(entries).unwrap_or(1024),
+                bytes,
+                KeptWeight(bytes / entries.max(1)),
+            ),
+        }
+    }
+
+    fn get(&self, key: &AnswerKey, generation: u64, now: i64) -> Option<Arc<Found>> {
+        let kept = self.kept.get(key)?;
+        if kept.generation == generation && now < kept.until {
+            Some(Arc::clone(&kept.found))
+        } else {
+            self.kept.remove(key);
+            None
+        }
+    }
+
+    fn put(&self, key: AnswerKey, found: Arc<Found>, generation: u64, until: i64) {
+        self.kept.insert(
+            key,
+            Arc::new(Kept {
+                found,
+                generation,
+                until,
+            }),
+        );
+    }
+
+    /// Drops every answer (they are stale once the index changed).
+    pub(crate) fn clear(&self) {
+        self.kept.clear();
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    #[cfg(test)]
+    fn weight(&self) -> u64 {
+        self.kept.weight()
+    }
+}
+
+impl Found {
+    /// About the bytes it takes in memory.
+    fn bytes(&self) -> u64 {
+        let entries: usize = self
+            .entries
+            .iter()
+            .map(|e| {
+                e.url.len()
+                    + e.title_html.len()
+                    + e.snippet_html.len()
+                    + e.journey_title.len()
+                    + e.journey_url.len()
+                    + e.key_passage.as_ref().map_or(0, String::len)
+                    + 96
+            })
+            .sum();
+        let verses: usize = self
+            .verses
+            .iter()
+            .map(|v| v.reference.len() + v.url.len() + v.html.len() + 72)
+            .sum();
+        let passage = self.passage.as_ref().map_or(0, |p| {
+            p.reference.len() + p.url.len() + p.text.len() + p.translation.len() + 104
+        });
+        (entries + verses + passage + self.verses_translation.len() + 256) as u64
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -121,9 +284,9 @@ fn day_bound(day: Option<&str>, zone: &str, end: bool) -> Option<i64> {
     Some(at)
 }
 
-/// Answers `params` for this viewer.
+/// Answers `params` for this viewer: a guest from the answers kept for
+/// guests when it can.
 async fn answer(state: &AppState, member: bool, params: &Params) -> Result<Answer, AppError> {
-    let query = abide_search::parse_query(&params.q);
     let page = params
         .page
         .as_deref()
@@ -131,18 +294,62 @@ async fn answer(state: &AppState, member: bool, params: &Params) -> Result<Answe
         .unwrap_or(1)
         .clamp(1, MAX_PAGE);
     let site = state.site().await?;
-    let from = day_bound(params.from.as_deref(), &site.time_zone, false);
-    let to = day_bound(params.to.as_deref(), &site.time_zone, true);
-    let text = params.q.clone();
-    let journey = params
-        .journey
-        .clone()
-        .filter(|j| !j.is_empty() && j.len() <= 200);
-    let tag = params
-        .tag
-        .clone()
-        .filter(|t| !t.is_empty() && t.len() <= 200);
+    let key = AnswerKey {
+        q: query_key(&params.q),
+        journey: params
+            .journey
+            .clone()
+            .filter(|j| !j.is_empty() && j.len() <= 200),
+        tag: params
+            .tag
+            .clone()
+            .filter(|t| !t.is_empty() && t.len() <= 200),
+        from: day_bound(params.from.as_deref(), &site.time_zone, false),
+        to: day_bound(params.to.as_deref(), &site.time_zone, true),
+        page,
+    };
+    let answers = state.search().answers();
     let now = state.now_ms();
+    // Read before the search: an answer found while the index changes is
+    // kept under the older generation, so it is never served.
+    let generation = state.search().index().generation();
+    if !member && let Some(found) = answers.get(&key, generation, now) {
+        return Ok(Answer {
+            query: params.q.clone(),
+            found: Shared(found),
+        });
+    }
+    let found = Arc::new(find(state, member, &params.q, key.clone(), now).await?);
+    if !member && let Some(next) = state.cache().next_publish() {
+        let until = next.min(now.saturating_add(GUEST_ANSWER_MS));
+        if now < until {
+            answers.put(key, Arc::clone(&found), generation, until);
+        }
+    }
+    Ok(Answer {
+        query: params.q.clone(),
+        found: Shared(found),
+    })
+}
+
+/// Searches: entries, the passage named, matching verses.
+async fn find(
+    state: &AppState,
+    member: bool,
+    q: &str,
+    key: AnswerKey,
+    now: i64,
+) -> Result<Found, AppError> {
+    let query = abide_search::parse_query(q);
+    let AnswerKey {
+        journey,
+        tag,
+        from,
+        to,
+        page,
+        ..
+    } = key;
+    let text = q.to_owned();
     let st = state.clone();
     let words = query.words_text();
     let reference = query.reference.clone();
@@ -223,8 +430,7 @@ async fn answer(state: &AppState, member: bool, params: &Params) -> Result<Answe
         None => (Vec::new(), 0),
     };
     let pages = results.total.div_ceil(PER_PAGE).min(MAX_PAGE);
-    Ok(Answer {
-        query: params.q.clone(),
+    Ok(Found {
         total: results.total,
         relaxed: results.relaxed,
         page,
@@ -357,5 +563,107 @@ mod tests {
         assert_eq!(end - start + 1, 23 * 3600 * 1000);
         assert_eq!(day_bound(Some("yesterday"), "UTC", false), None);
         assert_eq!(day_bound(None, "UTC", false), None);
+    }
+
+    #[test]
+    fn query_keys_keep_what_the_search_reads() {
+        assert_eq!(query_key("  be still"), "be still");
+        assert_eq!(query_key("be still \t "), "be still ");
+        assert_eq!(query_key("\"be  still\""), "\"be  still\"");
+        let long = "word ".repeat(100);
+        assert_eq!(query_key(&long).len(), abide_search::MAX_QUERY_BYTES);
+    }
+
+    proptest::proptest! {
+        /// A query reads as its key does, so queries with one key are one
+        /// query to the search (the answer depends on nothing else of `q`).
+        #[test]
+        fn a_query_reads_as_its_key(
+            q in "([ \t\u{3000}]{0,3}[\"“”]?(psalm|jn|[a-zé0-9:]{1,6})[ \t\u{3000}\"”]{0,3}){0,8}",
+            repeat in 1usize..40,
+        ) {
+            for q in [q.clone(), q.repeat(repeat)] {
+                let key = query_key(&q);
+                proptest::prop_assert_eq!(
+                    abide_search::parse_query(&q),
+                    abide_search::parse_query(&key),
+                    "{:?} as {:?}", q, key
+                );
+            }
+        }
+    }
+
+    fn found(snippet: &str) -> Arc<Found> {
+        Arc::new(Found {
+            total: 1,
+            relaxed: false,
+            page: 1,
+            pages: 1,
+            entries: vec![EntryHit {
+                url: "/journeys/j/e".into(),
+                title_html: "Title".into(),
+                snippet_html: snippet.into(),
+                journey_title: "J".into(),
+                journey_url: "/journeys/j".into(),
+                key_passage: None,
+                publish_at: 0,
+                members_only: false,
+                cites: None,
+            }],
+            passage: None,
+            verses: Vec::new(),
+            verses_total: 0,
+            verses_translation: "ASV".into(),
+        })
+    }
+
+    fn key(q: &str) -> AnswerKey {
+        AnswerKey {
+            q: query_key(q),
+            journey: None,
+            tag: None,
+            from: None,
+            to: None,
+            page: 1,
+        }
+    }
+
+    #[test]
+    fn kept_answers_hold_for_their_generation_and_time() {
+        let answers = GuestAnswers::new();
+        answers.put(key("rest"), found("a"), 7, 1_000);
+        assert!(answers.get(&key("  rest"), 7, 999).is_some());
+        assert!(
+            answers.get(&key("rest "), 7, 999).is_none(),
+            "another query"
+        );
+        assert!(
+            answers.get(&key("rest"), 8, 999).is_none(),
+            "the index moved"
+        );
+        assert!(
+            answers.get(&key("rest"), 7, 999).is_none(),
+            "and it is gone"
+        );
+        answers.put(key("rest"), found("a"), 7, 1_000);
+        assert!(answers.get(&key("rest"), 7, 1_000).is_none(), "time is up");
+        answers.put(key("rest"), found("a"), 7, 1_000);
+        answers.clear();
+        assert_eq!(answers.len(), 0);
+    }
+
+    #[test]
+    fn kept_answers_are_bounded_in_number_and_bytes() {
+        let answers = GuestAnswers::with_budget(16, 64 * 1024);
+        for i in 0..200 {
+            answers.put(key(&format!("q{i}")), found("small"), 1, i64::MAX);
+        }
+        assert!(answers.len() <= 16, "{}", answers.len());
+        let big = "x".repeat(16 * 1024);
+        for i in 0..200 {
+            answers.put(key(&format!("big{i}")), found(&big), 1, i64::MAX);
+        }
+        assert!(answers.weight() <= 64 * 1024, "{}", answers.weight());
+        assert!(answers.len() <= 4, "{}", answers.len());
     }
 }

@@ -174,22 +174,24 @@ async fn queue_newsletter(store: &Store, count: usize) -> Vec<String> {
 
 /// `abide worker` against `database_url`, sending to `sink`.
 fn worker(dir: &Path, database_url: &str, sink: &Sink) -> Worker {
-    Worker(abide(dir)
-        .arg("worker")
-        .envs([
-            ("ABIDE_DATABASE_URL", database_url.to_owned()),
-            ("ABIDE_DATA_DIR", dir.display().to_string()),
-            ("ABIDE_MAIL_SMTP_URL", format!("smtp://{}", sink.addr)),
-            ("ABIDE_MAIL_FROM", "Faults <faults@abide.test>".into()),
-            ("ABIDE_SERVER_BASE_URL", "https://abide.test".into()),
-            ("ABIDE_MAIL_LEASE_SECS", "6".into()),
-            ("ABIDE_MAIL_RETRY_SECS", "1".into()),
-            ("ABIDE_LOG_FILTER", "error".into()),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap())
+    Worker(
+        abide(dir)
+            .arg("worker")
+            .envs([
+                ("ABIDE_DATABASE_URL", database_url.to_owned()),
+                ("ABIDE_DATA_DIR", dir.display().to_string()),
+                ("ABIDE_MAIL_SMTP_URL", format!("smtp://{}", sink.addr)),
+                ("ABIDE_MAIL_FROM", "Faults <faults@abide.test>".into()),
+                ("ABIDE_SERVER_BASE_URL", "https://abide.test".into()),
+                ("ABIDE_MAIL_LEASE_SECS", "6".into()),
+                ("ABIDE_MAIL_RETRY_SECS", "1".into()),
+                ("ABIDE_LOG_FILTER", "error".into()),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    )
 }
 
 /// A worker process, killed when the test ends however it ends.

@@ -195,8 +195,14 @@ mod tests {
         use super::logged_path;
         assert_eq!(logged_path("/email/abc123"), "/email/…");
         assert_eq!(logged_path("/unsubscribe/k"), "/unsubscribe/…");
-        assert_eq!(logged_path("/subscribe/confirm/t0k"), "/subscribe/confirm/…");
+        assert_eq!(
+            logged_path("/subscribe/confirm/t0k"),
+            "/subscribe/confirm/…"
+        );
         assert_eq!(logged_path("/subscribe"), "/subscribe");
-        assert_eq!(logged_path("/journeys/psalms/day-1"), "/journeys/psalms/day-1");
+        assert_eq!(
+            logged_path("/journeys/psalms/day-1"),
+            "/journeys/psalms/day-1"
+        );
     }
 }

@@ -659,6 +659,8 @@ async fn leases_hand_each_message_to_one_worker(db: TestDb) {
     let held = store.claim_mail(10, Duration::from_secs(30)).await.unwrap();
     assert_eq!(held.len(), 1);
     assert!(store.mail_sent(&held[0]).await.unwrap());
+    // Recorded again (a commit whose answer was lost): still held.
+    assert!(store.mail_sent(&held[0]).await.unwrap());
     clock.advance(jiff::SignedDuration::from_secs(31)).unwrap();
     assert!(
         store

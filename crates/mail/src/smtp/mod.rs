@@ -76,8 +76,10 @@ impl Target {
     /// or `smtps://…` (ports 25, 587 and 465 by default).
     pub(crate) fn parse(url: &str, timeout: Duration) -> Result<Self, MailError> {
         let url = url::Url::parse(url).map_err(|e| bad_url(e.to_string()))?;
+        // An IPv6 address comes bracketed: `[::1]`.
         let host = url
             .host_str()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
             .filter(|h| !h.is_empty())
             .ok_or_else(|| bad_url("no host"))?
             .to_owned();
@@ -113,18 +115,22 @@ impl Target {
                 "a password would cross the network unencrypted: add ?tls=required, or use smtps://",
             ));
         }
-        let hello = match url.path().trim_matches('/') {
-            "" => lettre::transport::smtp::extension::ClientId::default().to_string(),
-            name => name.to_owned(),
+        let greetable = |name: &str| {
+            name.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b))
         };
-        if !hello
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b))
-        {
-            return Err(bad_url(format!(
-                "{hello:?} is not a host name to greet with"
-            )));
-        }
+        let hello = match url.path().trim_matches('/') {
+            // This machine's name, unless it cannot go in a command.
+            "" => Some(lettre::transport::smtp::extension::ClientId::default().to_string())
+                .filter(|name| !name.is_empty() && greetable(name))
+                .unwrap_or_else(|| "localhost".to_owned()),
+            name if greetable(name) => name.to_owned(),
+            name => {
+                return Err(bad_url(format!(
+                    "{name:?} is not a host name to greet with"
+                )));
+            }
+        };
         let tls = (security != Security::None).then(tls_config);
         Ok(Self {
             host,
@@ -754,6 +760,7 @@ mod tests {
             Some(("me@x.org".into(), "p%ss".into()))
         );
         assert_eq!(t("smtps://mail.example.org").unwrap().port, 465);
+        assert_eq!(t("smtp://[::1]:25").unwrap().host, "::1");
         assert_eq!(
             t("smtp://relay/client.example.org").unwrap().hello,
             "client.example.org"

@@ -190,24 +190,7 @@ impl Store {
             BounceKind::Soft | BounceKind::Delayed => None,
         };
         if let Some((reason, why)) = &suppress {
-            sqlx::query(
-                "INSERT INTO suppressions (email, reason, detail, created_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (email) DO NOTHING",
-            )
-            .bind(&email)
-            .bind(*reason)
-            .bind(why)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE outbox SET state = 'skipped', last_error = 'suppressed', updated_at = $1
-                 WHERE email = $2 AND state = 'queued'",
-            )
-            .bind(now)
-            .bind(&email)
-            .execute(&mut *tx)
-            .await?;
+            super::outbox::suppress_in(&mut tx, &email, reason, why, now).await?;
         }
         tx.commit().await?;
         Ok(BounceOutcome {

@@ -167,6 +167,37 @@ pub(crate) async fn insert_mail(
     Ok(inserted > 0)
 }
 
+/// Puts `email` (trimmed, lower case) on the suppression list, unless it is
+/// there already, and skips what is queued for it, in the caller's
+/// transaction. `reason` is a [`SuppressionReason`]'s stored name.
+pub(crate) async fn suppress_in(
+    conn: &mut AnyConnection,
+    email: &str,
+    reason: &str,
+    detail: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO suppressions (email, reason, detail, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (email) DO NOTHING",
+    )
+    .bind(email)
+    .bind(reason)
+    .bind(detail)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE outbox SET state = 'skipped', last_error = 'suppressed', updated_at = $1
+         WHERE email = $2 AND state = 'queued'",
+    )
+    .bind(now)
+    .bind(email)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Claims up to `batch` messages that are due (or whose worker's lease ran
     /// out) for `lease`. Messages whose recipient unsubscribed or is
@@ -268,6 +299,8 @@ impl Store {
     /// [`Store::mail_sent`] for several messages, given as (id, lease
     /// token), in one transaction: a worker sending many at once records
     /// them with one commit. Returns, for each, whether it was still held.
+    /// Recording one again is true: a commit whose answer was lost is tried
+    /// again, and must not then read as a lost lease.
     pub async fn mails_sent(&self, mails: &[(i64, String)]) -> Result<Vec<bool>, StoreError> {
         let now = self.now_ms();
         let mut tx = self.begin_write().await?;
@@ -275,7 +308,7 @@ impl Store {
         for (id, token) in mails {
             let done = sqlx::query(
                 "UPDATE outbox SET state = 'sent', sent_at = $1, updated_at = $1
-                 WHERE id = $2 AND lease_token = $3 AND state = 'sending'",
+                 WHERE id = $2 AND lease_token = $3 AND state IN ('sending', 'sent')",
             )
             .bind(now)
             .bind(id)
@@ -361,24 +394,7 @@ impl Store {
         let now = self.now_ms();
         let detail: String = detail.chars().take(500).collect();
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO suppressions (email, reason, detail, created_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (email) DO NOTHING",
-        )
-        .bind(&email)
-        .bind(reason.as_str())
-        .bind(detail)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE outbox SET state = 'skipped', last_error = 'suppressed', updated_at = $1
-             WHERE email = $2 AND state = 'queued'",
-        )
-        .bind(now)
-        .bind(&email)
-        .execute(&mut *tx)
-        .await?;
+        suppress_in(&mut tx, &email, reason.as_str(), &detail, now).await?;
         if reason != SuppressionReason::Manual {
             sqlx::query(
                 "UPDATE outbox SET state = 'bounced', updated_at = $1 WHERE id = (

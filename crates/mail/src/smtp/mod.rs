@@ -311,6 +311,16 @@ impl Connection {
             conn.ehlo(&target.hello).await?;
         }
         if let Some((user, password)) = &target.credentials {
+            // With `tls=opportunistic`, a server (or someone in between) that
+            // does not offer STARTTLS must not get the password in clear.
+            let encrypted = starttls || target.security == Security::Implicit;
+            if !encrypted && !is_loopback(&target.host) {
+                return Err(MailError::Tls {
+                    reason:
+                        "the server did not offer STARTTLS; the password is not sent unencrypted"
+                            .into(),
+                });
+            }
             conn.auth(user, password).await?;
         }
         Ok(conn)

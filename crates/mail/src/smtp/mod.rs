@@ -5,8 +5,8 @@
 //! final `.`; the caller records it as sent; then the `.` commits it at the
 //! server. A process that dies between the two steps closes the connection
 //! without the `.`, and the server discards the message; so a message is sent
-//! at most once for every time it is recorded, and the window in which a
-//! crash can lose one is the time it takes to write three bytes.
+//! at most once for every time it is recorded; a crash can lose one only
+//! between the record's commit and the writing of the three bytes `.\r\n`.
 
 pub mod reply;
 

@@ -227,9 +227,9 @@ pub async fn mail_pass(
             // Everything but the final "." goes to the server; the message
             // is recorded as sent; then the "." commits it. A crash before
             // the record leaves the server without the "." (it discards the
-            // message) and the row for another try; a crash after it, in the
-            // microseconds before the "." is written, is the one way to lose
-            // a message. The permit is held to the end: at most
+            // message) and the row for another try; a crash after it, before
+            // the "." is written (a task wake-up: microseconds when idle,
+            // milliseconds under load), is the one way to lose a message. The permit is held to the end: at most
             // `concurrency` messages are ever between the two steps.
             let handover = match mailer.begin_message(&message).await {
                 Ok(handover) => handover,

@@ -188,22 +188,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             times.push(started.elapsed());
             hits += found.total;
         }
-        times.sort();
-        println!(
-            "{kind:<10} {:>9.3} {:>9.3} {:>9.0}",
-            ms(times[times.len() / 2]),
-            ms(times[times.len() * 99 / 100]),
-            hits as f64 / qs.len() as f64
-        );
+        print_row(kind, &mut times, Some(hits));
         all.extend(times);
     }
-    all.sort();
-    println!(
-        "{:<10} {:>9.3} {:>9.3}",
-        "all",
-        ms(all[all.len() / 2]),
-        ms(all[all.len() * 99 / 100])
-    );
+    print_row("all", &mut all, None);
 
     // The verse search, as `/api/search` asks it: the query's words, five
     // verses. Its index is made by the first search.
@@ -230,23 +218,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             times.push(started.elapsed());
         }
-        times.sort();
-        println!(
-            "{kind:<10} {:>9.3} {:>9.3} {:>9.0}",
-            ms(times[times.len() / 2]),
-            ms(times[times.len() * 99 / 100]),
-            hits as f64 / qs.len() as f64
-        );
+        print_row(kind, &mut times, Some(hits));
         all.extend(times);
     }
-    all.sort();
-    println!(
-        "{:<10} {:>9.3} {:>9.3}",
-        "all",
-        ms(all[all.len() / 2]),
-        ms(all[all.len() * 99 / 100])
-    );
+    print_row("all", &mut all, None);
     Ok(())
+}
+
+/// One line of a table: `kind`, p50 and p99 of `times` in ms, and the
+/// average hits per query when given.
+fn print_row(kind: &str, times: &mut [Duration], hits: Option<usize>) {
+    times.sort();
+    let p50 = ms(times[times.len() / 2]);
+    let p99 = ms(times[times.len() * 99 / 100]);
+    match hits {
+        Some(hits) => println!(
+            "{kind:<10} {p50:>9.3} {p99:>9.3} {:>9.0}",
+            hits as f64 / times.len() as f64
+        ),
+        None => println!("{kind:<10} {p50:>9.3} {p99:>9.3}"),
+    }
 }
 
 fn ms(d: Duration) -> f64 {

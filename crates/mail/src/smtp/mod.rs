@@ -145,30 +145,10 @@ impl Target {
 }
 
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes: Vec<u8> = form_urlencoded_free_decode(s.as_bytes());
-    String::from_utf8(bytes).ok()
-}
-
-/// `%XX` decoding (a `+` stays a `+`: this is a URL's user part, not a form).
-fn form_urlencoded_free_decode(s: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if s[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                s.get(i + 1).copied().and_then(hex),
-                s.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-            i += 3;
-        } else {
-            out.push(s[i]);
-            i += 1;
-        }
-    }
-    out
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 fn tls_config() -> Arc<rustls::ClientConfig> {

@@ -43,7 +43,6 @@ pub(crate) struct Target {
     credentials: Option<(String, String)>,
     hello: String,
     timeout: Duration,
-    tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 impl std::fmt::Debug for Target {
@@ -131,7 +130,6 @@ impl Target {
                 )));
             }
         };
-        let tls = (security != Security::None).then(tls_config);
         Ok(Self {
             host,
             port: url.port().unwrap_or(port),
@@ -139,7 +137,6 @@ impl Target {
             credentials,
             hello,
             timeout,
-            tls,
         })
     }
 }
@@ -516,7 +513,7 @@ async fn handshake_stream<S: AsyncRead + AsyncWrite + Unpin>(
     target: &Target,
     stream: S,
 ) -> Result<tokio_rustls::client::TlsStream<S>, MailError> {
-    let config = target.tls.clone().unwrap_or_else(tls_config);
+    let config = tls_config();
     let name = rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(|e| {
         MailError::Tls {
             reason: format!("{:?} is not a server name: {e}", target.host),

@@ -249,4 +249,7 @@ pub struct Journey {
     /// when its slug changes.
     #[serde(skip)]
     pub folder: String,
+    /// The files it was loaded from, which the store keeps.
+    #[serde(skip)]
+    pub source: crate::source::JourneySource,
 }

@@ -1,18 +1,8 @@
 //! An entry's TOML front matter between `+++` lines, and where a TOML key
 //! stands in its source, for messages with line numbers.
 
-use std::path::Path;
-
-/// The front matter of an already validated entry, for locating a key.
-pub(super) fn entry_front(source_path: &str, dir: &Path) -> String {
-    std::fs::read_to_string(dir.join(source_path))
-        .ok()
-        .and_then(|t| split_front_matter(&t).map(|(f, ..)| format!("+++\n{f}")))
-        .unwrap_or_default()
-}
-
 /// `(front matter, its first line, body, body's byte offset)`.
-pub(super) fn split_front_matter(text: &str) -> Option<(&str, usize, &str, usize)> {
+pub(crate) fn split_front_matter(text: &str) -> Option<(&str, usize, &str, usize)> {
     let text_start = usize::from(text.starts_with('\u{feff}')) * 3;
     let rest = &text[text_start..];
     let first_end = rest.find('\n')?;

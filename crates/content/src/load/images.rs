@@ -5,20 +5,25 @@ use std::path::Path;
 
 use crate::model::ImageFile;
 use crate::slug::slugify;
+use crate::source::{JourneySource, is_safe_path};
 
 /// Largest image accepted from a journey folder.
 const MAX_IMAGE_BYTES: usize = 5 << 20;
 
 /// Reads an image of the journey folder, checking that it is one that browsers
 /// and link previews show (JPEG, PNG, WebP), by its first bytes.
-pub(super) fn read_image(dir: &Path, name: &str) -> Result<ImageFile, String> {
-    let path = dir.join(name);
-    if name.contains("..") {
+pub(super) fn read_image(source: &JourneySource, name: &str) -> Result<ImageFile, String> {
+    let name = name.trim_start_matches("./");
+    if !is_safe_path(name) {
         return Err(format!(
-            "cover image {name:?}: must be inside the journey folder"
+            "cover image {name:?}: must be a file inside the journey folder"
         ));
     }
-    let bytes = std::fs::read(&path).map_err(|e| format!("cover image {name:?}: {e}"))?;
+    let bytes = source
+        .files
+        .get(name)
+        .cloned()
+        .ok_or_else(|| format!("cover image {name:?}: no such file in the journey folder"))?;
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(format!(
             "cover image {name:?} is {} bytes; at most {MAX_IMAGE_BYTES}",

@@ -2,7 +2,7 @@
 //! start date, weeks and authors.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use super::images::read_image;
 use crate::markdown::render_markdown;
 use crate::model::{Author, ImageFile, Visibility, Week};
 use crate::slug::{is_slug, slugify};
+use crate::source::JourneySource;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,7 +70,11 @@ pub(super) struct JourneyToml {
 
 /// Reads `journey.toml` (its text; the folder holds the cover). Problems go to
 /// `problems`; `None` when the file is not TOML of the expected shape.
-pub(super) fn read_journey(dir: &Path, text: &str, problems: &mut Problems) -> Option<JourneyToml> {
+pub(super) fn read_journey(
+    source: &JourneySource,
+    text: &str,
+    problems: &mut Problems,
+) -> Option<JourneyToml> {
     let shown_journey = PathBuf::from("journey.toml");
     let file: JourneyFile = match toml::from_str(text) {
         Ok(f) => f,
@@ -130,7 +135,7 @@ pub(super) fn read_journey(dir: &Path, text: &str, problems: &mut Problems) -> O
         if is_url {
             cover_url = Some(cover.clone());
         } else {
-            match read_image(dir, cover) {
+            match read_image(source, cover) {
                 Ok(image) => cover_file = Some(image),
                 Err(message) => problems.add(&shown_journey, field_line("cover"), message),
             }

@@ -8,11 +8,11 @@
 //! walks the folder and checks what spans entries.
 
 mod entry;
-mod front_matter;
+pub(crate) mod front_matter;
 mod images;
 mod journey;
 mod schedule;
-mod sections;
+pub(crate) mod sections;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +23,9 @@ use jiff::tz::TimeZone;
 use crate::error::{ContentError, ContentErrors};
 use crate::fingerprint::Fingerprint;
 use crate::model::{EntryKind, Journey, Tag};
+use crate::source::JourneySource;
 use entry::load_entry;
-use front_matter::{entry_front, find_key_line};
+use front_matter::{find_key_line, split_front_matter};
 use journey::read_journey;
 
 /// What loading needs from the site.
@@ -57,24 +58,30 @@ impl Problems {
 /// Reads and validates the journey in `dir`. Returns every problem found, each
 /// with its file and line, or the whole journey: never half of one.
 pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, ContentErrors> {
+    load_journey_source(JourneySource::read(dir)?, options)
+}
+
+/// Validates the journey of `source` (a folder read into memory, or kept by
+/// the store and edited in the back office), as [`load_journey`] does.
+pub fn load_journey_source(
+    source: JourneySource,
+    options: &LoadOptions,
+) -> Result<Journey, ContentErrors> {
     let mut problems = Problems(Vec::new());
-    let journey_path = dir.join("journey.toml");
-    let journey_text = match std::fs::read_to_string(&journey_path) {
-        Ok(text) => text,
-        Err(e) => {
-            problems.add(
-                &display_path(dir, &journey_path),
-                None,
-                format!("cannot read: {e}"),
-            );
-            return Err(ContentErrors(problems.0));
-        }
+    let Some(journey_text) = source.text("journey.toml") else {
+        let message = if source.files.contains_key("journey.toml") {
+            "not UTF-8 text"
+        } else {
+            "missing: every journey folder has one"
+        };
+        problems.add(Path::new("journey.toml"), None, message);
+        return Err(ContentErrors(problems.0));
     };
     // What the journey was loaded from: journey.toml, the cover, and each
     // entry file's path and text, as fields so that no two differ alike.
     let mut hasher = Fingerprint::new();
     hasher.field(journey_text.as_bytes());
-    let Some(journey) = read_journey(dir, &journey_text, &mut problems) else {
+    let Some(journey) = read_journey(&source, journey_text, &mut problems) else {
         return Err(ContentErrors(problems.0));
     };
     if let Some(image) = &journey.cover_file {
@@ -82,22 +89,16 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
     }
 
     // The entries.
-    let mut files = Vec::new();
-    collect_markdown(dir, dir, &mut files, &mut problems);
-    files.sort();
     let mut entries = Vec::new();
-    for path in &files {
-        let shown = display_path(dir, path);
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.add(&shown, None, format!("cannot read: {e}"));
-                continue;
-            }
+    for path in source.entry_paths() {
+        let shown = PathBuf::from(path);
+        let Some(text) = source.text(path) else {
+            problems.add(&shown, None, "not UTF-8 text");
+            continue;
         };
-        hasher.field(shown.to_string_lossy().as_bytes());
+        hasher.field(path.as_bytes());
         hasher.field(text.as_bytes());
-        if let Some(entry) = load_entry(&shown, &text, &journey, options, &mut problems) {
+        if let Some(entry) = load_entry(&shown, text, &journey, options, &mut problems) {
             entries.push(entry);
         }
     }
@@ -107,10 +108,15 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
     let mut days: HashMap<(u32, EntryKind, u32), String> = HashMap::new();
     for entry in &entries {
         let shown = PathBuf::from(&entry.source_path);
+        let front = source
+            .text(&entry.source_path)
+            .and_then(split_front_matter)
+            .map(|(f, ..)| format!("+++\n{f}"))
+            .unwrap_or_default();
         if let Some(first) = slugs.insert(entry.slug.clone(), entry.source_path.clone()) {
             problems.add(
                 &shown,
-                find_key_line(&entry_front(&entry.source_path, dir), "slug").or(Some(1)),
+                find_key_line(&front, "slug").or(Some(1)),
                 format!("duplicate slug {:?}: {first} has it already", entry.slug),
             );
         }
@@ -143,47 +149,7 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
         entries,
         authors: journey.authors,
         source_hash: hasher.hex(),
-        // Canonical first: `abide import .` names the folder too.
-        folder: dir
-            .canonicalize()
-            .unwrap_or_else(|_| dir.to_owned())
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        folder: source.folder.clone(),
+        source,
     })
-}
-
-/// Every Markdown file under `dir` but READMEs, skipping names that start
-/// with `.` or `_`.
-fn collect_markdown(root: &Path, dir: &Path, out: &mut Vec<PathBuf>, problems: &mut Problems) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            problems.add(
-                &display_path(root, dir),
-                None,
-                format!("cannot read folder: {e}"),
-            );
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with('_') {
-            continue;
-        }
-        if path.is_dir() {
-            collect_markdown(root, &path, out, problems);
-        } else if name.ends_with(".md") && !name.eq_ignore_ascii_case("README.md") {
-            out.push(path);
-        }
-    }
-}
-
-/// `path` relative to the journey folder, as problems name it.
-fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
 }

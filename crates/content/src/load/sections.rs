@@ -5,17 +5,17 @@
 use crate::markdown::render_markdown_after;
 use crate::model::Practice;
 
-pub(super) struct Sections<'a> {
-    pub(super) reflection: &'a str,
-    pub(super) going_deeper: Option<(&'a str, usize)>,
-    pub(super) application: Option<(&'a str, usize)>,
-    pub(super) questions: Option<(&'a str, usize)>,
+pub(crate) struct Sections<'a> {
+    pub(crate) reflection: &'a str,
+    pub(crate) going_deeper: Option<(&'a str, usize)>,
+    pub(crate) application: Option<(&'a str, usize)>,
+    pub(crate) questions: Option<(&'a str, usize)>,
 }
 
 /// Splits the body at the `## Going Deeper`, `## Application` and
 /// `## Question(s)` headings (outside code fences). Each section is returned
 /// with its offset in the body.
-pub(super) fn split_sections(body: &str) -> Sections<'_> {
+pub(crate) fn split_sections(body: &str) -> Sections<'_> {
     #[derive(Clone, Copy, PartialEq)]
     enum Which {
         Deeper,
@@ -73,7 +73,7 @@ pub(super) fn split_sections(body: &str) -> Sections<'_> {
 }
 
 /// The items of a section: its list items, or else its paragraphs.
-pub(super) fn items(section: &str) -> Vec<String> {
+pub(crate) fn items(section: &str) -> Vec<String> {
     let mut list = Vec::new();
     let mut current: Option<String> = None;
     for line in section.lines() {
@@ -118,16 +118,22 @@ pub(super) fn items(section: &str) -> Vec<String> {
 
 /// A practice from its text; a duration in braces ("{5 min}") is taken out.
 pub(super) fn practice(text: &str, context: &str) -> Practice {
-    let (text, minutes) = match (text.rfind('{'), text.rfind('}')) {
+    let (text, minutes) = split_minutes(text);
+    Practice {
+        html: inline_html(text.trim(), context),
+        minutes,
+    }
+}
+
+/// A practice's text without its duration in braces ("{5 min}"), and the
+/// duration in minutes.
+pub(crate) fn split_minutes(text: &str) -> (String, Option<u32>) {
+    match (text.rfind('{'), text.rfind('}')) {
         (Some(open), Some(close)) if open < close => match parse_minutes(&text[open + 1..close]) {
             Some(m) => (format!("{}{}", &text[..open], &text[close + 1..]), Some(m)),
             None => (text.to_owned(), None),
         },
         _ => (text.to_owned(), None),
-    };
-    Practice {
-        html: inline_html(text.trim(), context),
-        minutes,
     }
 }
 

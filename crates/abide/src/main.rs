@@ -6,6 +6,7 @@ mod bible;
 mod bounces;
 mod config;
 mod demo;
+mod export;
 mod import;
 mod logging;
 mod mail;
@@ -48,6 +49,22 @@ enum Command {
         /// import fails and names the slug.
         #[arg(long)]
         reuse_slugs: bool,
+        /// Replace files last saved in the back office with the folder's
+        /// version (they stay revisions, to restore). Without it, such an
+        /// import fails and names the files.
+        #[arg(long)]
+        overwrite: bool,
+    },
+    /// Write every journey, as the site has it now (edits in the back office
+    /// included), as journey folders under DIR: the format `abide import`
+    /// reads, so that export then import changes nothing.
+    Export {
+        /// The folder to write into; each journey gets a sub-folder.
+        dir: PathBuf,
+        /// Write into journey folders that exist already, removing their
+        /// entry files that the site no longer has.
+        #[arg(long)]
+        force: bool,
     },
     /// Apply pending database migrations, or show where the database stands.
     Migrate {
@@ -185,11 +202,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Subscribers(command) => mail::subscribers(&config, command).await,
             Command::Bounces(command) => bounces::run(&config, command).await,
             Command::Migrate { status } => migrate(&config, status).await,
-            Command::Import { dir, reuse_slugs } => {
+            Command::Import {
+                dir,
+                reuse_slugs,
+                overwrite,
+            } => {
                 let store = serve::open_store(&config).await?;
                 store.migrate().await?;
-                let options = abide_store::ImportOptions { reuse_slugs };
+                let options = abide_store::ImportOptions {
+                    reuse_slugs,
+                    overwrite_browser_edits: overwrite,
+                    ..Default::default()
+                };
                 let code = import::run(&store, &dir, options).await;
+                store.close().await;
+                code
+            }
+            Command::Export { dir, force } => {
+                let store = serve::open_store(&config).await?;
+                store.migrate().await?;
+                let code = export::run(&store, &dir, force).await;
                 store.close().await;
                 code
             }

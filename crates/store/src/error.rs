@@ -122,6 +122,31 @@ pub enum StoreError {
         /// Why not.
         reason: &'static str,
     },
+    /// A folder import would replace or delete files last saved in the
+    /// browser, with other bytes; nothing was written.
+    #[error(
+        "journey {journey}: {} edited in the browser since the folder was imported ({}); \
+         the folder's version would overwrite that work. Write the browser's version into the \
+         folder first (`abide export DIR`), or take the folder's (`abide import --overwrite`; \
+         the browser's stays a revision to restore)",
+        if paths.len() == 1 { "a file was" } else { "files were" },
+        paths.join(", ")
+    )]
+    SourceConflict {
+        /// The journey's slug.
+        journey: String,
+        /// The files, relative to the journey folder.
+        paths: Vec<String>,
+    },
+    /// A save built on files that someone else changed meanwhile; nothing
+    /// was written.
+    #[error(
+        "journey {journey}: its files changed while you were editing; reload and apply your change again"
+    )]
+    SourceChanged {
+        /// The journey's slug.
+        journey: String,
+    },
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

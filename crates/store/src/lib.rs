@@ -37,7 +37,8 @@ pub use accounts::{
 };
 pub use content::{
     AuthorView, CitingEntry, EntryCard, EntryView, ImportOptions, ImportReport, JourneyCard, Moved,
-    PracticeView, SearchSource, SitemapItem, TagRef, WeekView,
+    Origin, PracticeView, REVISIONS_KEPT, Revision, RevisionInfo, SearchSource, SitemapItem,
+    SourceFileInfo, StoredSource, TagRef, WeekView,
 };
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};

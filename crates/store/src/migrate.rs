@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "bounces",
         sql: include_str!("../migrations/0009_bounces.sql"),
     },
+    Migration {
+        version: 10,
+        name: "sources",
+        sql: include_str!("../migrations/0010_sources.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

@@ -39,7 +39,13 @@ async fn import_with(
 ) -> Result<ImportReport, StoreError> {
     let journey = load_journey(dir, &LoadOptions::default()).unwrap();
     store
-        .import_journeys_with(&[journey], ImportOptions { reuse_slugs })
+        .import_journeys_with(
+            &[journey],
+            ImportOptions {
+                reuse_slugs,
+                ..Default::default()
+            },
+        )
         .await
 }
 

@@ -14,5 +14,6 @@ mod reading;
 mod schedule_props;
 mod settings;
 mod slugs;
+mod sources;
 mod subscriptions;
 mod util;

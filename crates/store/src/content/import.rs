@@ -7,6 +7,7 @@ use super::slugs::{
     EntrySlug, change_entry_slug, change_journey_slug, claim_entry_slug, claim_journey_slug,
     retire_entry,
 };
+use super::sources::{Origin, SourceWrite, write_sources};
 use crate::db::Store;
 use crate::error::StoreError;
 
@@ -16,6 +17,13 @@ pub struct ImportOptions {
     /// The owner says so: a slug once published for one journey or entry may
     /// be given to another (whose old links then lead to the new one).
     pub reuse_slugs: bool,
+    /// Where the journeys' files come from.
+    pub origin: Origin,
+    /// A folder import may replace files last saved in the browser (their
+    /// revisions stay, to restore).
+    pub overwrite_browser_edits: bool,
+    /// A browser save: the version of the journey's files it built on.
+    pub expect_version: Option<i64>,
 }
 
 /// What an import changed.
@@ -77,6 +85,17 @@ impl Store {
         journeys: &[Journey],
         options: ImportOptions,
     ) -> Result<ImportReport, StoreError> {
+        self.import_noted(journeys, options, None).await
+    }
+
+    /// [`Store::import_journeys_with`], with what the files' revisions say
+    /// happened ("restored revision 12").
+    pub async fn import_noted(
+        &self,
+        journeys: &[Journey],
+        options: ImportOptions,
+        note: Option<&str>,
+    ) -> Result<ImportReport, StoreError> {
         let mut tx = self.begin_write().await?;
         let mut report = ImportReport::default();
         let now = self.now_ms();
@@ -85,6 +104,7 @@ impl Store {
             options,
             slugs: journeys.iter().map(|j| j.slug.as_str()).collect(),
             done: HashSet::new(),
+            note,
         };
         for journey in journeys {
             import_journey(&mut tx, journey, &mut ctx, &mut report).await?;
@@ -129,6 +149,8 @@ struct ImportCtx<'a> {
     slugs: HashSet<&'a str>,
     /// The journeys imported so far.
     done: HashSet<i64>,
+    /// What the revisions say happened, when not the origin's default.
+    note: Option<&'a str>,
 }
 
 /// Finds the stored journey that `journey` is (see
@@ -408,7 +430,19 @@ async fn import_journey(
             report.deleted += 1;
         }
     }
-    Ok(())
+    let note = match (ctx.options.origin, ctx.note) {
+        (_, Some(note)) => note,
+        (Origin::Folder, None) => "imported from a folder",
+        (Origin::Browser { .. }, None) => "saved",
+    };
+    let how = SourceWrite {
+        origin: ctx.options.origin,
+        overwrite_browser_edits: ctx.options.overwrite_browser_edits,
+        expect_version: ctx.options.expect_version,
+        note,
+        now,
+    };
+    write_sources(tx, journey_id, journey, &how).await
 }
 
 /// Stores a journey's cover under a fingerprinted path and returns its URL;

@@ -6,6 +6,7 @@ mod outline;
 mod query;
 mod search;
 mod slugs;
+mod sources;
 
 pub use import::{ImportOptions, ImportReport};
 pub(crate) use outline::{Outline, Outlines};
@@ -15,3 +16,4 @@ pub use query::{
 };
 pub use search::SearchSource;
 pub use slugs::Moved;
+pub use sources::{Origin, REVISIONS_KEPT, Revision, RevisionInfo, SourceFileInfo, StoredSource};

@@ -23,7 +23,7 @@ mod source;
 pub use error::{ContentError, ContentErrors};
 pub use fingerprint::Fingerprint;
 pub use form::{EntryForm, FormError, PracticeForm};
-pub use load::{LoadOptions, load_journey, load_journey_source};
+pub use load::{LoadOptions, load_entry_preview, load_journey, load_journey_source};
 pub use markdown::{FoundCitation, Rendered, plain_text, render_markdown, render_markdown_after};
 pub use model::{
     Author, CitationKind, Entry, EntryCitation, EntryKind, ImageFile, Journey, Practice, Tag,
@@ -31,5 +31,5 @@ pub use model::{
 };
 pub use slug::{RESERVED_ENTRY_SLUGS, slugify};
 pub use source::{
-    JourneySource, MAX_SOURCE_FILE_BYTES, MAX_SOURCE_FILES, is_entry_path, is_safe_path,
+    JourneySource, MAX_SOURCE_FILE_BYTES, MAX_SOURCE_FILES, WeekTheme, is_entry_path, is_safe_path,
 };

@@ -8,6 +8,9 @@ use std::path::Path;
 use crate::error::{ContentError, ContentErrors};
 use crate::fingerprint::Fingerprint;
 
+/// A week's number and theme.
+pub type WeekTheme = (u32, String);
+
 /// The largest file of a journey folder that is read: an entry of 1 MiB is
 /// a short book; a cover image is checked against its own, smaller limit.
 pub const MAX_SOURCE_FILE_BYTES: usize = 8 << 20;
@@ -47,6 +50,44 @@ impl JourneySource {
     /// A fingerprint of one file's bytes, as the store keeps it.
     pub fn hash_of(bytes: &[u8]) -> String {
         Fingerprint::of(bytes).hex()
+    }
+
+    /// The authors `journey.toml` describes (slug, name) and its weeks
+    /// (number, theme), as far as it reads; for the editor's choices.
+    pub fn authors_and_weeks(&self) -> (Vec<(String, String)>, Vec<WeekTheme>) {
+        let Some(table) = self
+            .text("journey.toml")
+            .and_then(|t| toml::from_str::<toml::Table>(t).ok())
+        else {
+            return (Vec::new(), Vec::new());
+        };
+        let authors = table
+            .get("authors")
+            .and_then(toml::Value::as_table)
+            .map(|t| {
+                t.iter()
+                    .map(|(slug, a)| {
+                        let name = a.get("name").and_then(toml::Value::as_str).unwrap_or(slug);
+                        (slug.clone(), name.to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let weeks = table
+            .get("weeks")
+            .and_then(toml::Value::as_array)
+            .map(|weeks| {
+                weeks
+                    .iter()
+                    .filter_map(|w| {
+                        let number = u32::try_from(w.get("number")?.as_integer()?).ok()?;
+                        let theme = w.get("theme").and_then(toml::Value::as_str).unwrap_or("");
+                        Some((number, theme.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        (authors, weeks)
     }
 
     /// Reads the journey folder `dir`: `journey.toml`, the Markdown files

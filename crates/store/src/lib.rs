@@ -36,9 +36,9 @@ pub use accounts::{
     SessionSummary, TokenPurpose, User, email_rate_limit_key, hash_password, verify_password,
 };
 pub use content::{
-    AuthorView, CitingEntry, EntryCard, EntryView, ImportOptions, ImportReport, JourneyCard, Moved,
-    Origin, PracticeView, REVISIONS_KEPT, Revision, RevisionInfo, SearchSource, SitemapItem,
-    SourceFileInfo, StoredSource, TagRef, WeekView,
+    AuthorView, CitingEntry, EntryAdmin, EntryCard, EntryView, ImportOptions, ImportReport,
+    JourneyAdmin, JourneyCard, Moved, Origin, PracticeView, REVISIONS_KEPT, Revision, RevisionInfo,
+    SearchSource, SitemapItem, SourceFileInfo, StoredSource, StoredSourceRef, TagRef, WeekView,
 };
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};

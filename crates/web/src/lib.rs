@@ -12,6 +12,7 @@
 //! gets teasers of members-only readings, on every page and feed.
 
 mod account;
+pub mod admin;
 mod bounces;
 mod cache;
 mod cookies;

@@ -89,6 +89,8 @@ pub fn router(state: AppState) -> Router {
         ));
     let routes = pages
         .merge(accounts)
+        // The back office: staff only, every form guarded (see `admin`).
+        .merge(crate::admin::routes(&state))
         .route("/preferences", post(preferences::remember))
         // Subscriptions: checked by origin (the footer's form is on cached
         // pages) or by the subscriber's link key; see handlers::subscribe.

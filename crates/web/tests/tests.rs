@@ -6,6 +6,7 @@
 )]
 
 mod accounts;
+mod admin;
 mod agent;
 mod bounces;
 mod cache;

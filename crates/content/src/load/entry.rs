@@ -358,6 +358,37 @@ pub(super) fn load_entry(
     })
 }
 
+/// `text` with its front matter's `draft = true` line taken out, so that a
+/// draft can be previewed as it will read once published.
+pub(super) fn without_draft(text: &str) -> std::borrow::Cow<'_, str> {
+    let Some((front, _, _, body_start)) = split_front_matter(text) else {
+        return text.into();
+    };
+    if !front.lines().any(is_draft_line) {
+        return text.into();
+    }
+    let front_start = front_offset(text);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..front_start]);
+    for line in text[front_start..body_start].split_inclusive('\n') {
+        if is_draft_line(line) {
+            // Keep the line count, so that problems point at the right line.
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.push_str(&text[body_start..]);
+    out.into()
+}
+
+fn is_draft_line(line: &str) -> bool {
+    let line = line.trim();
+    line.strip_prefix("draft")
+        .and_then(|rest| rest.trim_start().strip_prefix('='))
+        .is_some_and(|v| v.trim() == "true")
+}
+
 /// The first sentences of `text`, about 200 characters at most.
 fn summarize(text: &str) -> String {
     if text.chars().count() <= 200 {

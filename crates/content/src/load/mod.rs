@@ -61,6 +61,54 @@ pub fn load_journey(dir: &Path, options: &LoadOptions) -> Result<Journey, Conten
     load_journey_source(JourneySource::read(dir)?, options)
 }
 
+/// The journey of `source` with only the entry at `path`, read from `text`
+/// instead of the file kept there (or as a new file): what the back office's
+/// preview renders as the author types. Problems of that entry and of
+/// `journey.toml` are reported; the other entries are not read, so what
+/// spans entries (a slug or a day given twice) is checked only by
+/// [`load_journey_source`]. A draft is read as if it were not one.
+pub fn load_entry_preview(
+    source: &JourneySource,
+    path: &str,
+    text: &str,
+    options: &LoadOptions,
+) -> Result<Journey, ContentErrors> {
+    let mut problems = Problems(Vec::new());
+    let Some(journey_text) = source.text("journey.toml") else {
+        problems.add(Path::new("journey.toml"), None, "missing or not UTF-8");
+        return Err(ContentErrors(problems.0));
+    };
+    let Some(journey) = read_journey(source, journey_text, &mut problems) else {
+        return Err(ContentErrors(problems.0));
+    };
+    let shown = PathBuf::from(path);
+    let mut entries = Vec::new();
+    let text = entry::without_draft(text);
+    if let Some(entry) = load_entry(&shown, &text, &journey, options, &mut problems) {
+        entries.push(entry);
+    }
+    if !problems.0.is_empty() {
+        return Err(ContentErrors(problems.0));
+    }
+    schedule::place(&mut entries, journey.start, options);
+    let file = journey.file;
+    Ok(Journey {
+        slug: journey.slug,
+        title: file.title.trim().to_owned(),
+        summary: file.summary.trim().to_owned(),
+        cover_image: journey.cover_url,
+        cover_file: journey.cover_file,
+        tags: file.tags.iter().map(|t| Tag::new(t)).collect(),
+        visibility: journey.visibility,
+        weeks: journey.weeks,
+        entries,
+        authors: journey.authors,
+        source_hash: String::new(),
+        folder: source.folder.clone(),
+        source: JourneySource::default(),
+    })
+}
+
 /// Validates the journey of `source` (a folder read into memory, or kept by
 /// the store and edited in the back office), as [`load_journey`] does.
 pub fn load_journey_source(

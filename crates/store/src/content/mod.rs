@@ -1,6 +1,7 @@
 //! Published content: importing journeys (one transaction, idempotent) and the
 //! read side the pages use. SQL that is more than a line lives in `sql/`.
 
+mod admin;
 mod import;
 mod outline;
 mod query;
@@ -8,6 +9,7 @@ mod search;
 mod slugs;
 mod sources;
 
+pub use admin::{EntryAdmin, JourneyAdmin, StoredSourceRef};
 pub use import::{ImportOptions, ImportReport};
 pub(crate) use outline::{Outline, Outlines};
 pub use query::{

@@ -158,11 +158,11 @@ pub struct SitemapItem {
     pub updated_at: i64,
 }
 
-const CARD: &str = "e.id, j.slug AS journey_slug, j.title AS journey_title, e.slug, e.week, e.kind, e.day, \
+pub(super) const CARD: &str = "e.id, j.slug AS journey_slug, j.title AS journey_title, e.slug, e.week, e.kind, e.day, \
      e.title, e.summary, e.key_passage, e.key_osis, e.publish_at, e.updated_at, e.members_only, j.visibility \
      FROM entries e JOIN journeys j ON j.id = e.journey_id";
 
-fn card(row: &AnyRow) -> Result<EntryCard, sqlx::Error> {
+pub(super) fn card(row: &AnyRow) -> Result<EntryCard, sqlx::Error> {
     Ok(EntryCard {
         id: row.try_get("id")?,
         journey_slug: row.try_get("journey_slug")?,

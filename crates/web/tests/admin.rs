@@ -1,0 +1,378 @@
+//! The back office (issue 14): every admin route behind its guard, writing
+//! and scheduling an entry, revisions, conflicts, and the round trip between
+//! the browser and the folder format.
+
+use std::path::Path;
+
+use abide_content::{LoadOptions, load_journey};
+use abide_store::{Email, Role, Store};
+use abide_testkit::{Engine, TestDb, engine_test, store_test};
+use abide_web::AppState;
+use axum::http::StatusCode;
+use jiff::SignedDuration;
+
+use crate::accounts::{address, sign_up, site};
+use crate::agent::Agent;
+
+const J: &str = "learning-to-wait";
+const DAY: &str = "01-day-one.md";
+
+fn fixture() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/tests/fixtures/journey")
+}
+
+async fn import_fixture(store: &Store) -> i64 {
+    let journey = load_journey(&fixture(), &LoadOptions::default()).unwrap();
+    store.import_journeys(&[journey]).await.unwrap();
+    store.journey(J, i64::MAX).await.unwrap().unwrap().id
+}
+
+/// A signed-in account with `role`.
+async fn person(state: &AppState, store: &Store, who: &str, role: Role) -> Agent {
+    let email = address(who);
+    let agent = sign_up(state, &email, who).await;
+    let user = store
+        .user_by_email(&Email::parse(&email).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    store.set_role(user.id, role).await.unwrap();
+    agent
+}
+
+/// Every route of the router's admin list, with its parameters filled in.
+fn admin_addresses(journey: i64, revision: i64) -> Vec<String> {
+    abide_web::admin::paths()
+        .iter()
+        .map(|p| {
+            p.replace("{id}", &journey.to_string())
+                .replace("{rev}", &revision.to_string())
+                .replace("{*path}", DAY)
+        })
+        .collect()
+}
+
+async fn every_admin_route_refuses_members_and_sends_guests_to_sign_in(db: TestDb) {
+    let store = &db.store;
+    let journey = import_fixture(store).await;
+    let (state, _) = site(store);
+    let revision = store.revisions(journey, DAY).await.unwrap()[0].id;
+    let addresses = admin_addresses(journey, revision);
+    assert!(addresses.len() >= 8, "{addresses:?}");
+
+    let mut guest = Agent::new(&state);
+    guest.get("/sign-in").await; // a token, so that forms pass the guard
+    let mut member = person(&state, store, "member", Role::Member).await;
+    let mut moderator = person(&state, store, "moderator", Role::Moderator).await;
+    let mut editor = person(&state, store, "editor", Role::Editor).await;
+    for address in &addresses {
+        let page = guest.get(address).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "guest GET {address}");
+        let to = page.location.unwrap();
+        assert!(to.starts_with("/sign-in?next=%2Fadmin"), "{address}: {to}");
+        let page = guest.post(address, &[]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "guest POST {address}");
+        for (who, agent) in [("member", &mut member), ("moderator", &mut moderator)] {
+            let page = agent.get(address).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{who} GET {address}");
+            assert!(!page.html.contains("Back office"), "{who} GET {address}");
+            let page = agent.post(address, &[]).await;
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{who} POST {address}");
+            // Without the form's token too: nothing says the route exists.
+            let page = agent
+                .post_raw(address, b"a=1".to_vec(), Some(crate::agent::ORIGIN))
+                .await;
+            assert_eq!(
+                page.status,
+                StatusCode::NOT_FOUND,
+                "{who} bare POST {address}"
+            );
+        }
+        // The editor's forms are guarded: no token, no change.
+        let page = editor
+            .post_raw(address, b"a=1".to_vec(), Some(crate::agent::ORIGIN))
+            .await;
+        assert_ne!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "editor tokenless POST {address}"
+        );
+        assert!(
+            matches!(
+                page.status,
+                StatusCode::FORBIDDEN | StatusCode::METHOD_NOT_ALLOWED
+            ),
+            "editor tokenless POST {address}: {}",
+            page.status
+        );
+        let page = editor
+            .post_raw(address, b"a=1".to_vec(), Some("https://elsewhere.example"))
+            .await;
+        assert!(
+            matches!(
+                page.status,
+                StatusCode::FORBIDDEN | StatusCode::METHOD_NOT_ALLOWED
+            ),
+            "cross-site POST {address}: {}",
+            page.status
+        );
+    }
+    // The pages an editor reads.
+    for address in [
+        "/admin".to_owned(),
+        format!("/admin/journeys/{journey}"),
+        format!("/admin/journeys/{journey}/new"),
+        format!("/admin/journeys/{journey}/edit/{DAY}"),
+        format!("/admin/journeys/{journey}/edit/journey.toml"),
+        format!("/admin/journeys/{journey}/history/{DAY}"),
+        format!("/admin/revisions/{revision}"),
+    ] {
+        let page = editor.get(&address).await;
+        assert_eq!(page.status, StatusCode::OK, "{address}: {}", page.html);
+        assert!(page.html.contains("Back office"), "{address}");
+        assert_eq!(
+            page.headers.get("cache-control").unwrap(),
+            "private, no-store",
+            "{address}"
+        );
+    }
+    // What is not there is not there, for editors too.
+    for address in [
+        format!("/admin/journeys/{journey}/edit/../../etc/passwd"),
+        format!("/admin/journeys/{journey}/edit/nothing.md"),
+        "/admin/journeys/999999".to_owned(),
+        "/admin/revisions/999999".to_owned(),
+        "/admin/nothing".to_owned(),
+    ] {
+        let page = editor.get(&address).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{address}");
+    }
+}
+store_test!(every_admin_route_refuses_members_and_sends_guests_to_sign_in);
+
+/// The fields of the editor's form for an entry.
+fn entry_fields<'a>(
+    title: &'a str,
+    reflection: &'a str,
+    publish: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", title),
+        ("kind", "day"),
+        ("week", "2"),
+        ("day", "3"),
+        ("key_passage", "Ps 46:10"),
+        ("reflection", reflection),
+        ("practice_text", "Sit in silence"),
+        ("practice_minutes", "5"),
+        ("question", "Where will you be still today?"),
+        ("publish", publish),
+        ("tags", "Rest, Stillness"),
+        ("action", "save"),
+    ]
+}
+
+async fn an_editor_writes_schedules_and_restores_an_entry(db: TestDb) {
+    let store = &db.store;
+    let journey = import_fixture(store).await;
+    let (state, clock) = site(store);
+    let mut editor = person(&state, store, "writer", Role::Editor).await;
+    let page = editor.get(&format!("/admin/journeys/{journey}/new")).await;
+    assert_eq!(page.status, StatusCode::OK);
+
+    // As the author types: citations resolved, the mistyped one flagged.
+    let reflection = "Be still (Ps 46:10), says the psalm; Elijah heard the whisper (1 Kgs 19:12) \
+                      and Jesus rose early to pray (Mark 1:35). Compare John 22:1.";
+    let page = editor
+        .post(
+            &format!("/admin/journeys/{journey}/preview/new"),
+            &entry_fields("Stillness Again", reflection, ""),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    for resolved in ["Psalm 46:10", "1 Kings 19:12", "Mark 1:35"] {
+        assert!(page.html.contains(resolved), "{resolved}: {}", page.html);
+    }
+    assert!(
+        page.html.contains("class=\"entry\""),
+        "the reader's article"
+    );
+    assert!(
+        page.html.contains("Be still, and know"),
+        "the key verse's text"
+    );
+
+    // Saved, scheduled for tomorrow morning: not on the site until then.
+    let page = editor
+        .post(
+            &format!("/admin/journeys/{journey}/new"),
+            &entry_fields("Stillness Again", reflection, "2027-03-02T06:00"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let edit = page.location.unwrap();
+    assert!(
+        edit.starts_with(&format!("/admin/journeys/{journey}/edit/")),
+        "{edit}"
+    );
+    let url = format!("/journeys/{J}/stillness-again");
+    let mut reader = Agent::new(&state);
+    assert_eq!(reader.get(&url).await.status, StatusCode::NOT_FOUND);
+    let page = editor.get(&edit).await;
+    assert!(page.html.contains("Saved."), "{}", page.html);
+    assert!(page.html.contains("value=\"2027-03-02T06:00\""));
+    clock.advance(SignedDuration::from_hours(24)).unwrap();
+    let page = reader.get(&url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("Stillness Again"));
+    assert!(page.html.contains("Sit in silence"));
+
+    // Renamed in the browser: the old address leads to the new one.
+    let path = edit
+        .rsplit_once("/edit/")
+        .unwrap()
+        .1
+        .trim_end_matches("?saved=1")
+        .to_owned();
+    let base = base_of(
+        &editor
+            .get(&format!("/admin/journeys/{journey}/edit/{path}"))
+            .await
+            .html,
+    );
+    let mut fields = entry_fields("Stillness Once More", reflection, "2027-03-02T06:00");
+    fields.push(("base", &base));
+    let page = editor
+        .post(&format!("/admin/journeys/{journey}/edit/{path}"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let page = reader.get(&url).await;
+    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        page.location.as_deref(),
+        Some(format!("/journeys/{J}/stillness-once-more").as_str())
+    );
+
+    // Saving on the old version (another tab) is refused, nothing lost.
+    let mut stale = entry_fields("Stillness From An Old Tab", reflection, "");
+    stale.push(("base", &base));
+    let page = editor
+        .post(&format!("/admin/journeys/{journey}/edit/{path}"), &stale)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("changed by"), "{}", page.html);
+    assert!(
+        page.html.contains("Stillness From An Old Tab"),
+        "the text is kept in the form"
+    );
+
+    // History: two versions, their differences, and the first restored.
+    let revisions = store.revisions(journey, &path).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    let page = editor
+        .get(&format!("/admin/revisions/{}", revisions[0].id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("Stillness Once More") && page.html.contains("class=\"removed\""));
+    let page = editor
+        .post(
+            &format!("/admin/revisions/{}/restore", revisions[1].id),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(
+        reader.get(&url).await.status,
+        StatusCode::OK,
+        "the first title again"
+    );
+    assert_eq!(store.revisions(journey, &path).await.unwrap().len(), 3);
+
+    // A save that does not load says why, and changes nothing.
+    let base = base_of(
+        &editor
+            .get(&format!("/admin/journeys/{journey}/edit/{path}"))
+            .await
+            .html,
+    );
+    let mut broken = entry_fields("Broken", "", "");
+    broken.push(("base", &base));
+    let page = editor
+        .post(&format!("/admin/journeys/{journey}/edit/{path}"), &broken)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("no text"), "{}", page.html);
+    assert_eq!(store.revisions(journey, &path).await.unwrap().len(), 3);
+}
+store_test!(an_editor_writes_schedules_and_restores_an_entry);
+
+/// The `base` hidden field of an editor page.
+fn base_of(html: &str) -> String {
+    let at = html.find("name=\"base\" value=\"").expect("a base field") + 19;
+    html[at..].split('"').next().unwrap().to_owned()
+}
+
+/// Every page of the site at `paths`, as a guest sees it.
+async fn pages(state: &AppState, paths: &[String]) -> Vec<(String, StatusCode, String)> {
+    let mut out = Vec::new();
+    let mut guest = Agent::new(state);
+    for path in paths {
+        let page = guest.get(path).await;
+        out.push((path.clone(), page.status, page.html));
+    }
+    out
+}
+
+async fn export_then_import_gives_identical_pages(engine: Engine) {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../abide/demo/come-and-rest");
+    let a = TestDb::new(engine).await;
+    let b = TestDb::new(engine).await;
+    let options = LoadOptions {
+        now: "2026-01-10T00:00:00Z".parse().unwrap(),
+        ..LoadOptions::default()
+    };
+    // Both imported at the same instant: their pages' dates agree.
+    let clock = abide_store::Clock::simulated("2026-01-10T00:00:00Z".parse().unwrap());
+    a.store
+        .with_clock(clock.clone())
+        .import_journeys(&[load_journey(&demo, &options).unwrap()])
+        .await
+        .unwrap();
+    // Exported as `abide export` does, and imported into another site.
+    let out = tempfile::tempdir().unwrap();
+    for stored in a.store.all_sources().await.unwrap() {
+        stored
+            .source
+            .write(&out.path().join(&stored.source.folder))
+            .unwrap();
+    }
+    let exported = load_journey(&out.path().join("come-and-rest"), &options).unwrap();
+    b.store
+        .with_clock(clock)
+        .import_journeys(&[exported])
+        .await
+        .unwrap();
+    let (site_a, _) = site(&a.store);
+    let (site_b, _) = site(&b.store);
+    let mut paths = vec![
+        "/".to_owned(),
+        "/journeys".into(),
+        "/feed.xml".into(),
+        "/tags".into(),
+    ];
+    let sitemap = pages(&site_a, &["/sitemap.xml".to_owned()])
+        .await
+        .remove(0)
+        .2;
+    for loc in sitemap.split("<loc>").skip(1) {
+        let url = loc.split("</loc>").next().unwrap();
+        paths.push(url.trim_start_matches(crate::agent::ORIGIN).to_owned());
+    }
+    assert!(paths.len() > 10, "{paths:?}");
+    let (left, right) = (pages(&site_a, &paths).await, pages(&site_b, &paths).await);
+    for ((path, status_a, html_a), (_, status_b, html_b)) in left.iter().zip(&right) {
+        assert_eq!(status_a, &StatusCode::OK, "{path}");
+        assert_eq!((status_a, html_a), (status_b, html_b), "{path} differs");
+    }
+}
+engine_test!(export_then_import_gives_identical_pages);

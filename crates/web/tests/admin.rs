@@ -376,3 +376,212 @@ async fn export_then_import_gives_identical_pages(engine: Engine) {
     }
 }
 engine_test!(export_then_import_gives_identical_pages);
+
+/// The editor in headless Chromium: an editor signs in by the link the SMTP
+/// server received, writes an entry with citations and a mistyped one, sees
+/// them resolved and the bad one flagged as they type, schedules it, and
+/// finds it on the site at its time on the simulated clock. Screenshots of
+/// the dashboard and the editor at both widths; axe-core on every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_writes_an_entry_in_the_browser() {
+    use abide_testkit::{Browser, Mailbox};
+    use fantoccini::Locator;
+    use std::time::Duration;
+
+    let db = TestDb::new(Engine::Sqlite).await;
+    let journey = import_fixture(&db.store).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let clock = abide_store::Clock::simulated("2027-03-01T09:00:00Z".parse().unwrap());
+    let store = db.store.with_clock(clock.clone());
+    let smtp = std::env::var("ABIDE_TEST_SMTP").expect("the SMTP test server (ABIDE_TEST_SMTP)");
+    let config = abide_web::WebConfig {
+        base_url: url.clone(),
+        cache_check_every: Duration::ZERO,
+        mail: Some(abide_mail::MailerConfig {
+            smtp_url: format!("smtp://{smtp}"),
+            from: "Abide Tests <tests@abide.test>".into(),
+            timeout: Duration::from_secs(10),
+            dkim: None,
+        }),
+        ..abide_web::WebConfig::default()
+    };
+    let state = AppState::new(
+        store.clone(),
+        crate::util::library(),
+        abide_web::Theme::load(None).unwrap(),
+        config,
+    );
+    tokio::spawn(abide_web::serve(listener, state, std::future::pending()));
+    let email = address("miriam");
+    let mut editor = abide_store::NewUser::new(Email::parse(&email).unwrap(), Role::Editor);
+    editor.display_name = "Miriam".into();
+    store.create_user(&editor).await.unwrap();
+    let mailbox = Mailbox::from_env();
+
+    let mut failures = Vec::new();
+    let mut links = 0;
+    for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+        let browser = Browser::start(width, height).await;
+        let client = &browser.client;
+        let find = |css: &'static str| client.find(Locator::Css(css));
+        // Signing in by the mailed link.
+        client.goto(&format!("{url}/admin")).await.unwrap();
+        assert!(client.current_url().await.unwrap().path() == "/sign-in");
+        find("#email")
+            .await
+            .unwrap()
+            .send_keys(&email)
+            .await
+            .unwrap();
+        find("button[value=link]")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        links += 1;
+        let mail = mailbox
+            .wait_for(&email, links, Duration::from_secs(20))
+            .await;
+        let text = mail.last().unwrap().text();
+        let link =
+            crate::agent::link_in(&text.replace(&url, crate::agent::ORIGIN), "/link/sign-in");
+        client.goto(&format!("{url}{link}")).await.unwrap();
+        find("form[action='/link/sign-in'] button")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_for_path(client, "/admin").await;
+        browser
+            .screenshot(&format!("admin-dashboard-{device}"))
+            .await;
+        for v in browser.axe().await {
+            failures.push(format!("dashboard {device}: {v}"));
+        }
+
+        // A new entry: the preview and the citations follow typing.
+        client
+            .goto(&format!("{url}/admin/journeys/{journey}/new"))
+            .await
+            .unwrap();
+        let title = format!("Be Still on the {device}");
+        find("#title")
+            .await
+            .unwrap()
+            .send_keys(&title)
+            .await
+            .unwrap();
+        find("#key_passage")
+            .await
+            .unwrap()
+            .send_keys("Ps 46:10")
+            .await
+            .unwrap();
+        find("#reflection")
+            .await
+            .unwrap()
+            .send_keys(
+                "Elijah heard a gentle whisper (1 Kgs 19:12). Jesus rose early to pray \
+                 (Mark 1:35), and he said: remain in me (John 15:4). Compare John 22:1.",
+            )
+            .await
+            .unwrap();
+        find("#question-1")
+            .await
+            .unwrap()
+            .send_keys("Where will you be still today?")
+            .await
+            .unwrap();
+        let check = wait_for_text(client, "#preview .check", "John 15:4").await;
+        for resolved in ["Psalm 46:10", "1 Kings 19:12", "Mark 1:35", "John 15:4"] {
+            assert!(check.contains(resolved), "{resolved}: {check}");
+        }
+        wait_for_text(client, "#preview .preview-frame", "Be still, and know").await;
+        client
+            .execute(
+                "document.getElementById('preview').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        browser.screenshot(&format!("admin-editor-{device}")).await;
+        for v in browser.axe().await {
+            failures.push(format!("editor {device}: {v}"));
+        }
+        // Scheduled for the next morning, and published (not a draft).
+        client
+            .execute(
+                "document.getElementById('publish').value = '2027-03-02T06:00';\
+                 document.getElementById('draft').checked = false;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        find("button[value=save]")
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        for _ in 0..100 {
+            if client.current_url().await.unwrap().query() == Some("saved=1") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let notice = find(".notice").await.unwrap().text().await.unwrap();
+        assert_eq!(notice, "Saved.", "{}", client.source().await.unwrap());
+        browser.close().await;
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+
+    // Not on the site before its time; there at its time.
+    let page = format!("{url}/journeys/{J}/be-still-on-the-desktop");
+    let status = |u: String| async move { reqwest_status(&u).await };
+    assert_eq!(status(page.clone()).await, 404);
+    clock.advance(SignedDuration::from_hours(21)).unwrap();
+    assert_eq!(status(page).await, 200);
+}
+
+/// The status of a GET, over a plain TCP connection (HTTP/1.0).
+async fn reqwest_status(url: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.trim_start_matches("http://");
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream
+        .write_all(format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut head = vec![0; 12];
+    stream.read_exact(&mut head).await.unwrap();
+    std::str::from_utf8(&head[9..12]).unwrap().parse().unwrap()
+}
+
+async fn wait_for_path(client: &fantoccini::Client, path: &str) {
+    for _ in 0..200 {
+        if client.current_url().await.unwrap().path() == path {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("never at {path}: {}", client.source().await.unwrap());
+}
+
+/// Waits until the element at `css` holds `needle`; returns its text.
+async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..200 {
+        if let Ok(element) = client.find(fantoccini::Locator::Css(css)).await {
+            last = element.text().await.unwrap_or_default();
+            if last.contains(needle) {
+                return last;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {needle:?}: {last}");
+}

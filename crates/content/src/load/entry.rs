@@ -372,14 +372,28 @@ pub(super) fn without_draft(text: &str) -> std::borrow::Cow<'_, str> {
     out.push_str(&text[..front_start]);
     for line in text[front_start..body_start].split_inclusive('\n') {
         if is_draft_line(line) {
-            // Keep the line count, so that problems point at the right line.
-            out.push('\n');
+            // A comment of the same length: lines and byte offsets (the
+            // citations' spans) stay where they were.
+            let end = line.trim_end_matches(['\n', '\r']).len();
+            out.push('#');
+            out.extend(std::iter::repeat_n(' ', end.saturating_sub(1)));
+            out.push_str(&line[end..]);
         } else {
             out.push_str(line);
         }
     }
     out.push_str(&text[body_start..]);
     out.into()
+}
+
+#[cfg(test)]
+#[test]
+fn drafts_are_previewed_with_their_offsets() {
+    let text = "+++\ntitle = \"T\"\ndraft = true\n+++\nBody.\n";
+    let shown = without_draft(text);
+    assert_eq!(shown.len(), text.len());
+    assert!(!shown.contains("draft"));
+    assert_eq!(shown.find("Body"), text.find("Body"));
 }
 
 fn is_draft_line(line: &str) -> bool {

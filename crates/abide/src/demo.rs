@@ -78,6 +78,23 @@ pub(crate) async fn seed_settings(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo's owner, who signs in by emailed link to try the back office.
+pub(crate) const DEMO_OWNER: &str = "owner@example.org";
+
+/// Creates the demo's owner account unless there is one.
+pub(crate) async fn seed_owner(store: &Store) -> anyhow::Result<()> {
+    let email = abide_store::Email::parse(DEMO_OWNER)?;
+    if store.user_by_email(&email).await?.is_none() {
+        let mut owner = abide_store::NewUser::new(email, abide_store::Role::Owner);
+        owner.display_name = "Demo owner".into();
+        store.create_user(&owner).await?;
+    }
+    tracing::info!(
+        "the back office is at /admin: sign in as {DEMO_OWNER} with \"Email me a link\" (the demo's mail shows the link)"
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

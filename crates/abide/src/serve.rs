@@ -77,6 +77,7 @@ pub(crate) async fn run(mut config: Config, args: ServeArgs) -> anyhow::Result<E
     }
     if args.demo {
         crate::demo::seed_settings(&store).await?;
+        crate::demo::seed_owner(&store).await?;
         let options = crate::import::load_options(&store).await?;
         let today = options
             .now

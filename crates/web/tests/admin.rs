@@ -585,3 +585,79 @@ async fn wait_for_text(client: &fantoccini::Client, css: &str, needle: &str) -> 
     }
     panic!("{css} never showed {needle:?}: {last}");
 }
+
+async fn a_revision_that_no_longer_fits_is_not_restored(db: TestDb) {
+    let store = &db.store;
+    let journey = import_fixture(store).await;
+    let (state, _) = site(store);
+    let mut editor = person(&state, store, "restorer", Role::Editor).await;
+    let first = store.revisions(journey, DAY).await.unwrap()[0].id;
+    // Day one moves to day five; a new entry takes day one.
+    let edit = format!("/admin/journeys/{journey}/edit/{DAY}");
+    let page = editor.get(&edit).await;
+    let base = base_of(&page.html);
+    let text = store.journey_source(journey).await.unwrap().unwrap();
+    let form = abide_content::EntryForm::from_file(text.source.text(DAY).unwrap()).unwrap();
+    let moved = abide_content::EntryForm {
+        day: Some(5),
+        ..form
+    };
+    let fields = form_fields(&moved, &base);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let page = editor.post(&edit, &fields).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let mut new = entry_fields("A New First Day", "A reflection on beginnings.", "");
+    new.retain(|(name, _)| !matches!(*name, "week" | "day"));
+    new.extend([("week", "1"), ("day", "1")]);
+    let page = editor
+        .post(&format!("/admin/journeys/{journey}/new"), &new)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    // The first version of day one would be a second day one.
+    let page = editor
+        .post(&format!("/admin/revisions/{first}/restore"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("was not restored"), "{}", page.html);
+    assert!(
+        page.html.contains("week 1 day 1 is already"),
+        "{}",
+        page.html
+    );
+    assert_eq!(
+        store.revisions(journey, DAY).await.unwrap().len(),
+        2,
+        "nothing written"
+    );
+}
+store_test!(a_revision_that_no_longer_fits_is_not_restored);
+
+/// The editor's fields for `form`, as its page would send them.
+fn form_fields(form: &abide_content::EntryForm, base: &str) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("base", base.to_owned()),
+        ("title", form.title.clone()),
+        ("kind", form.kind.as_str().to_owned()),
+        ("week", form.week.to_string()),
+        ("day", form.day.map(|d| d.to_string()).unwrap_or_default()),
+        ("key_passage", form.key_passage.clone()),
+        ("summary", form.summary.clone()),
+        ("publish", form.publish.clone()),
+        ("tags", form.tags.join(", ")),
+        ("author", form.author.clone()),
+        ("reflection", form.reflection.clone()),
+        ("going_deeper", form.going_deeper.clone()),
+        ("action", "save".to_owned()),
+    ];
+    for p in &form.practices {
+        fields.push(("practice_text", p.text.clone()));
+        fields.push((
+            "practice_minutes",
+            p.minutes.map(|m| m.to_string()).unwrap_or_default(),
+        ));
+    }
+    for q in &form.questions {
+        fields.push(("question", q.clone()));
+    }
+    fields
+}

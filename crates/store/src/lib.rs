@@ -19,6 +19,7 @@
 //! SQLite) and the job claim (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
 
 mod accounts;
+mod audit;
 mod content;
 mod db;
 mod error;
@@ -35,6 +36,7 @@ pub use accounts::{
     MAX_PASSWORD_BYTES, NewSession, NewUser, PasswordError, RateLimit, RawToken, Role, Session,
     SessionSummary, TokenPurpose, User, email_rate_limit_key, hash_password, verify_password,
 };
+pub use audit::{Actor, AuditEntry};
 pub use content::{
     AuthorView, CitingEntry, EntryAdmin, EntryCard, EntryView, ImportOptions, ImportReport,
     JourneyAdmin, JourneyCard, Moved, Origin, PracticeView, REVISIONS_KEPT, Revision, RevisionInfo,

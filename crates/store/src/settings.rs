@@ -23,6 +23,13 @@ pub struct SiteSettings {
     pub time_zone: String,
     /// Links to the ministry elsewhere (Facebook, YouTube, ...), in the footer.
     pub social_links: Vec<SocialLink>,
+    /// The site's logo beside its title: a path on the site (`/media/…`) or
+    /// an `https://` URL; empty: the title alone.
+    pub logo: String,
+    /// The translation pages quote scripture in unless the reader chose
+    /// another (an id of the installed translations); empty: the library's
+    /// default (the World English Bible when installed).
+    pub default_translation: String,
 }
 
 /// A link to the ministry on another site.
@@ -43,6 +50,8 @@ impl Default for SiteSettings {
             language: "en".into(),
             time_zone: "UTC".into(),
             social_links: Vec::new(),
+            logo: String::new(),
+            default_translation: String::new(),
         }
     }
 }

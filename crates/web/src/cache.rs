@@ -219,6 +219,16 @@ impl PageCache {
         self.pages.weight()
     }
 
+    /// The site's default translation as the settings last read say, if it
+    /// names one (without a read: the pages' cache key needs it at once).
+    pub(crate) fn default_translation(&self) -> Option<String> {
+        self.site
+            .read()
+            .ok()
+            .and_then(|s| s.as_ref().map(|s| s.default_translation.clone()))
+            .filter(|id| !id.is_empty())
+    }
+
     /// The site settings, from memory; read from the store after a change.
     pub(crate) async fn site_settings(
         &self,
@@ -494,7 +504,8 @@ pub(crate) async fn cached_pages(
         return response;
     }
     let cache = state.cache();
-    let key = page_key(state.library(), &request);
+    let site_default = state.cache().default_translation();
+    let key = page_key(state.library(), site_default.as_deref(), &request);
     // Only a page about to be served again needs the freshness check (and its
     // database query); health checks, files and misses go straight on (a
     // page rendered now checks through `AppState::site`).
@@ -582,10 +593,11 @@ fn storable(response: &Response) -> bool {
 /// in (only one that exists: any other choice falls back to the same
 /// default), and the values of [`PAGE_PARAMS`]. Nothing else a client sends
 /// makes a new entry.
-fn page_key(library: &Library, request: &Request) -> String {
+fn page_key(library: &Library, site_default: Option<&str>, request: &Request) -> String {
     let uri = request.uri();
     let query = uri.query().unwrap_or("");
-    let translation = crate::state::translation_for(library, request.headers(), query);
+    let translation =
+        crate::state::translation_for(library, site_default, request.headers(), query);
     let mut key = String::with_capacity(uri.path().len() + 16);
     key.push_str(uri.path());
     key.push('\n');
@@ -612,7 +624,11 @@ mod tests {
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        page_key(&Library::bundled(), &request.body(Body::empty()).unwrap())
+        page_key(
+            &Library::bundled(),
+            None,
+            &request.body(Body::empty()).unwrap(),
+        )
     }
 
     #[test]

@@ -144,7 +144,8 @@ impl AppState {
         headers: &axum::http::HeaderMap,
         query: &str,
     ) -> &Translation {
-        translation_for(self.library(), headers, query)
+        let site = self.cache().default_translation();
+        translation_for(self.library(), site.as_deref(), headers, query)
     }
 
     /// The current instant in stored form, from the store's clock: what
@@ -188,10 +189,12 @@ impl AppState {
 }
 
 /// The translation a request reads scripture in: `?translation=` when it
-/// names one, else the reader's cookie when it names one, else the default.
-/// Pages and the page cache both ask this, so they agree.
+/// names one, else the reader's cookie when it names one, else the site's
+/// default (`site_default`, from the settings) when installed, else the
+/// library's. Pages and the page cache both ask this, so they agree.
 pub(crate) fn translation_for<'l>(
     library: &'l Library,
+    site_default: Option<&str>,
     headers: &axum::http::HeaderMap,
     query: &str,
 ) -> &'l Translation {
@@ -200,6 +203,7 @@ pub(crate) fn translation_for<'l>(
         .and_then(|(_, id)| library.get(&id));
     asked
         .or_else(|| reader_translation(headers).and_then(|id| library.get(&id)))
+        .or_else(|| site_default.and_then(|id| library.get(id)))
         .unwrap_or_else(|| library.default_translation())
 }
 

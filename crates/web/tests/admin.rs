@@ -48,6 +48,7 @@ fn admin_addresses(journey: i64, revision: i64) -> Vec<String> {
             p.replace("{id}", &journey.to_string())
                 .replace("{rev}", &revision.to_string())
                 .replace("{*path}", DAY)
+                .replace("{user}", "1")
         })
         .collect()
 }
@@ -660,4 +661,183 @@ fn form_fields(form: &abide_content::EntryForm, base: &str) -> Vec<(&'static str
         fields.push(("question", q.clone()));
     }
     fields
+}
+
+async fn the_owner_changes_settings_and_people_and_the_log_keeps_it(db: TestDb) {
+    let store = &db.store;
+    let journey = import_fixture(store).await;
+    let (state, _) = site(store);
+    let mut owner = person(&state, store, "owner", Role::Owner).await;
+    let mut editor = person(&state, store, "editor", Role::Editor).await;
+    // Editors do not see the owner's pages.
+    for address in ["/admin/settings", "/admin/users", "/admin/audit"] {
+        assert_eq!(
+            editor.get(address).await.status,
+            StatusCode::NOT_FOUND,
+            "{address}"
+        );
+    }
+    assert_eq!(
+        editor
+            .post("/admin/settings", &[("title", "Mine now")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Settings: checked, then kept, shown at once, and logged.
+    let page = owner.get("/admin/settings").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let good = [
+        ("title", "Still Waters"),
+        ("tagline", "Daily readings"),
+        ("description", "A small community."),
+        ("language", "en"),
+        ("time_zone", "America/Chicago"),
+        ("logo", "/media/logo.png"),
+        ("default_translation", "kjv"),
+        ("link_name", "Facebook"),
+        ("link_url", "https://www.facebook.com/stillwaters"),
+        ("link_name", ""),
+        ("link_url", ""),
+    ];
+    for (name, bad) in [
+        ("time_zone", "Mars/Olympus"),
+        ("logo", "javascript:alert(1)"),
+        ("link_url", "javascript:alert(1)"),
+        ("default_translation", "esv"),
+        ("title", ""),
+    ] {
+        let fields: Vec<(&str, &str)> = good
+            .iter()
+            .map(|&(n, v)| if n == name { (n, bad) } else { (n, v) })
+            .collect();
+        let page = owner.post("/admin/settings", &fields).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{name} = {bad}"
+        );
+    }
+    assert_eq!(
+        store.audit_log(10, None).await.unwrap().len(),
+        0,
+        "nothing kept"
+    );
+    let page = owner.post("/admin/settings", &good).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let home = Agent::new(&state).get("/").await.html;
+    assert!(home.contains("Still Waters") && home.contains("facebook.com/stillwaters"));
+    assert!(home.contains("src=\"/media/logo.png\""));
+    // The default translation: the key verse in the KJV now.
+    let entry = Agent::new(&state)
+        .get(&format!("/journeys/{J}/the-long-night"))
+        .await
+        .html;
+    assert!(entry.contains("KJV"), "{entry}");
+    let log = store.audit_log(10, None).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].action, "settings");
+    assert!(log[0].after.as_deref().unwrap().contains("Still Waters"));
+    let page = owner.get("/admin/audit").await;
+    assert!(
+        page.html.contains("Still Waters") && page.html.contains("time zone"),
+        "{}",
+        page.html
+    );
+
+    // People: an invitation by mail, a role changed, the last owner kept.
+    let invited = address("invited");
+    let page = owner
+        .post("/admin/users", &[("email", &invited), ("role", "editor")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let mail = abide_testkit::Mailbox::from_env()
+        .wait_for(&invited, 1, std::time::Duration::from_secs(10))
+        .await;
+    assert!(
+        mail[0].subject().contains("invited"),
+        "{}",
+        mail[0].subject()
+    );
+    let link = crate::agent::link_in(&mail[0].text(), "/link/sign-in");
+    assert!(link.contains("next=%2Fadmin"), "{link}");
+    let mut newcomer = Agent::new(&state);
+    newcomer.get(&link).await;
+    let token = crate::accounts::token_of(&link);
+    let page = newcomer
+        .post("/link/sign-in", &[("token", &token), ("next", "/admin")])
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/admin"), "{}", page.html);
+    assert_eq!(newcomer.get("/admin").await.status, StatusCode::OK);
+    let me = store
+        .user_by_email(&Email::parse(&owner_email(store).await).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let page = owner
+        .post(&format!("/admin/users/{}", me.id), &[("role", "editor")])
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "the last owner stays");
+    let page = owner
+        .post(&format!("/admin/users/{}", me.id), &[("state", "disable")])
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    let newcomer_user = store
+        .user_by_email(&Email::parse(&invited).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let page = owner
+        .post(
+            &format!("/admin/users/{}", newcomer_user.id),
+            &[("state", "disable")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        newcomer.get("/admin").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    let log = store.audit_log(10, None).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["user.disable", "user.invite", "settings"]);
+
+    // No route edits the log: everything posted everywhere leaves it as it was.
+    let before = store.audit_log(500, None).await.unwrap();
+    let revision = store.revisions(journey, DAY).await.unwrap()[0].id;
+    for address in admin_addresses(journey, revision) {
+        let address = address.replace("{user}", &me.id.to_string());
+        for fields in [
+            vec![
+                ("id", "1"),
+                ("action", "settings"),
+                ("before", "x"),
+                ("after", "y"),
+            ],
+            vec![("delete", "1"), ("audit", "1")],
+        ] {
+            owner.post(&address, &fields).await;
+        }
+        owner.get(&format!("{address}?delete=1")).await;
+    }
+    let after = store.audit_log(500, None).await.unwrap();
+    assert_eq!(
+        &after[after.len() - before.len()..],
+        &before[..],
+        "earlier entries unchanged"
+    );
+}
+store_test!(the_owner_changes_settings_and_people_and_the_log_keeps_it);
+
+async fn owner_email(store: &Store) -> String {
+    store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Role::Owner)
+        .unwrap()
+        .email
 }

@@ -76,6 +76,9 @@ async fn every_page_renders(db: TestDb) {
         "admin/history.html",
         "admin/revision.html",
         "admin/restore-failed.html",
+        "admin/settings.html",
+        "admin/users.html",
+        "admin/audit.html",
     ];
     let mut rendered: BTreeSet<String> = ["base.html", "macros.html"]
         .into_iter()

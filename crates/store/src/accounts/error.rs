@@ -24,6 +24,9 @@ pub enum AccountError {
     /// The account is disabled: it cannot sign in.
     #[error("user {0} is disabled")]
     Disabled(String),
+    /// The change would leave the site without an enabled owner.
+    #[error("the site needs an enabled owner: make another account owner first")]
+    LastOwner,
     /// A role name other than member, moderator, editor, owner.
     #[error("unknown role {0:?}: expected member, moderator, editor or owner")]
     UnknownRole(String),

@@ -283,6 +283,41 @@ async fn send_sign_in_link(
     Ok(())
 }
 
+/// Mails `user` an invitation to the back office: a sign-in link that works
+/// for three days and leads to `/admin`.
+pub(crate) async fn send_invitation(
+    state: &AppState,
+    user: &User,
+    invited_by: &str,
+) -> Result<(), AppError> {
+    let email = Email::parse(&user.email).map_err(|e| StoreError::from(AccountError::from(e)))?;
+    let purpose = TokenPurpose::SignIn;
+    let token = state
+        .store()
+        .issue_login_token(
+            purpose,
+            Some(user.id),
+            &email,
+            std::time::Duration::from_secs(3 * 24 * 3600),
+        )
+        .await?;
+    let link = link_url(state, "sign-in", &token, Some("/admin"));
+    let site = state.site().await?;
+    mail(
+        state,
+        &email,
+        &format!("You are invited to help run {}", site.title),
+        &format!(
+            "{invited_by} invited you to {} as an {}: you can write, schedule and look after the site in the browser.",
+            site.title, user.role
+        ),
+        "Accept and sign in",
+        &link,
+        "The link works once, within three days. Afterwards, sign in with your address on the site's sign-in page. If you did not expect this, ignore this message.",
+    );
+    Ok(())
+}
+
 /// `https://site/link/sign-in?token=...&next=...`.
 fn link_url(state: &AppState, purpose: &str, token: &RawToken, next: Option<&str>) -> String {
     let mut url = format!(

@@ -575,7 +575,7 @@ async fn build_preview(
 ) -> Result<Preview, AppError> {
     let text = form.to_file();
     let options = load_options(state).await?;
-    let translation = state.library().default_translation();
+    let translation = state.translation_for(&axum::http::HeaderMap::new(), "");
     let translation_name = translation.info().abbreviation.clone();
     let journey = match load_entry_preview(&stored.source, path, &text, &options) {
         Ok(journey) => journey,

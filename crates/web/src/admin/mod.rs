@@ -17,6 +17,7 @@ mod dashboard;
 mod diff;
 mod editor;
 mod history;
+mod site;
 
 use std::sync::Arc;
 
@@ -62,6 +63,10 @@ admin_routes! {
     "/admin/journeys/{id}/history/{*path}" => get(history::list),
     "/admin/revisions/{rev}" => get(history::show),
     "/admin/revisions/{rev}/restore" => post(history::restore),
+    "/admin/settings" => get(site::settings).post(site::save_settings),
+    "/admin/users" => get(site::users).post(site::invite),
+    "/admin/users/{user}" => post(site::change),
+    "/admin/audit" => get(site::audit),
 }
 
 /// The back office's routes, each behind [`require_staff`] and the forms

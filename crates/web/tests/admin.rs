@@ -841,3 +841,41 @@ async fn owner_email(store: &Store) -> String {
         .unwrap()
         .email
 }
+
+async fn days_move_within_their_week(db: TestDb) {
+    let store = &db.store;
+    let journey = import_fixture(store).await;
+    let (state, _) = site(store);
+    let mut editor = person(&state, store, "mover", Role::Editor).await;
+    editor.get("/admin").await;
+    let days = |entries: Vec<abide_store::EntryAdmin>| -> Vec<(String, i64)> {
+        entries
+            .into_iter()
+            .filter(|e| e.card.kind == abide_content::EntryKind::Day)
+            .map(|e| (e.card.slug, e.card.day))
+            .collect()
+    };
+    let before = days(store.journey_entries_admin(journey).await.unwrap());
+    assert_eq!(before[0].1, 1);
+    let second = &before[1].0;
+    let path = "02-day-two.md";
+    let page = editor
+        .post(
+            &format!("/admin/journeys/{journey}/move/{path}"),
+            &[("direction", "earlier")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let after = days(store.journey_entries_admin(journey).await.unwrap());
+    assert_eq!(after[0], (second.clone(), 1), "{after:?}");
+    assert_eq!(after[1], (before[0].0.clone(), 2));
+    let page = editor
+        .post(
+            &format!("/admin/journeys/{journey}/move/{path}"),
+            &[("direction", "earlier")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("already the first day"), "{}", page.html);
+}
+store_test!(days_move_within_their_week);

@@ -81,6 +81,117 @@ pub(crate) async fn journey(
     Extension(csrf): Extension<CsrfToken>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
+    journey_page(&state, &staff, &csrf, id, &[], StatusCode::OK).await
+}
+
+/// `POST /admin/journeys/{id}/move/{*path}`: moves a day one place earlier
+/// or later in its week (`direction`), trading places (and publish times)
+/// with the day there, if any.
+pub(crate) async fn move_entry(
+    State(state): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Extension(csrf): Extension<CsrfToken>,
+    Path((id, path)): Path<(i64, String)>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let fields = decode_form(&body).unwrap_or_default();
+    let earlier = match fields
+        .iter()
+        .find(|(n, _)| n == "direction")
+        .map(|(_, v)| v.as_str())
+    {
+        Some("earlier") => true,
+        Some("later") => false,
+        _ => return Err(AppError::NotFound),
+    };
+    let week = std::sync::Mutex::new(0);
+    let done = super::editor::save_with(&state, &staff, id, &path, "moved", |stored| {
+        let forms: Vec<(String, EntryForm)> = stored
+            .source
+            .entry_paths()
+            .filter_map(|p| {
+                let form = EntryForm::from_file(stored.source.text(p)?).ok()?;
+                Some((p.to_owned(), form))
+            })
+            .collect();
+        let Some((_, target)) = forms.iter().find(|(p, _)| *p == path) else {
+            return Err(vec!["This entry is not in the journey any more.".into()]);
+        };
+        let (Some(day), EntryKind::Day) = (target.day, target.kind) else {
+            return Err(vec![
+                "Only days move within their week; an introduction comes first and a recap last."
+                    .into(),
+            ]);
+        };
+        if let Ok(mut w) = week.lock() {
+            *w = target.week;
+        }
+        let days = forms.iter().filter(|(p, f)| {
+            *p != path && f.kind == EntryKind::Day && f.week == target.week && f.day.is_some()
+        });
+        let other = if earlier {
+            days.filter(|(_, f)| f.day < Some(day))
+                .max_by_key(|(_, f)| f.day)
+        } else {
+            days.filter(|(_, f)| f.day > Some(day))
+                .min_by_key(|(_, f)| f.day)
+        };
+        let mut moved = target.clone();
+        match other {
+            Some((other_path, other_form)) => {
+                let mut swapped = other_form.clone();
+                moved.day = other_form.day;
+                swapped.day = Some(day);
+                std::mem::swap(&mut moved.publish, &mut swapped.publish);
+                Ok(vec![
+                    (path.clone(), moved.to_file().into_bytes()),
+                    (other_path.clone(), swapped.to_file().into_bytes()),
+                ])
+            }
+            None if earlier && day > 1 => {
+                moved.day = Some(day - 1);
+                Ok(vec![(path.clone(), moved.to_file().into_bytes())])
+            }
+            None if !earlier && day < 7 => {
+                moved.day = Some(day + 1);
+                Ok(vec![(path.clone(), moved.to_file().into_bytes())])
+            }
+            None => Err(vec![format!(
+                "Day {day} is already the {} day of week {}.",
+                if earlier { "first" } else { "last" },
+                target.week
+            )]),
+        }
+    })
+    .await?;
+    match done {
+        Ok(()) => {
+            let week = week.lock().map(|w| *w).unwrap_or(0);
+            Ok(Redirect::to(&format!("/admin/journeys/{id}#week-{week}")).into_response())
+        }
+        Err(problems) => {
+            journey_page(
+                &state,
+                &staff,
+                &csrf,
+                id,
+                &problems,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+async fn journey_page(
+    state: &AppState,
+    staff: &Staff,
+    csrf: &CsrfToken,
+    id: i64,
+    problems: &[String],
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let state = state.clone();
     let stored = stored_journey(&state, id).await?;
     let now = state.now_ms();
     let entries = state.store().journey_entries_admin(id).await?;
@@ -134,11 +245,12 @@ pub(crate) async fn journey(
     let weeks: Vec<(u32, Vec<FileRow>)> = weeks.into_iter().collect();
     page(
         &state,
-        StatusCode::OK,
+        status,
         "admin/journey.html",
-        &staff,
-        &csrf,
+        staff,
+        csrf,
         context! {
+            problems => problems.to_vec(),
             path => format!("/admin/journeys/{id}"),
             journey => context! {
                 id,

@@ -451,9 +451,7 @@ async fn save_file(
     base: Option<&str>,
     note: &str,
 ) -> Result<Result<(), Vec<String>>, AppError> {
-    let store = state.store();
-    for _ in 0..3 {
-        let stored = stored_journey(state, id).await?;
+    save_with(state, staff, id, path, note, |stored| {
         let current = stored.source.files.get(path);
         let info = stored.files.iter().find(|f| f.path == path);
         match (base, current) {
@@ -461,26 +459,46 @@ async fn save_file(
                 let who = info
                     .and_then(|i| i.updated_by.clone())
                     .unwrap_or_else(|| "an import of the folder".into());
-                return Ok(Err(vec![format!(
+                Err(vec![format!(
                     "This file was changed by {who} after you opened it. Your text is below, not saved: open the file again in another tab, bring your changes over, and save there."
-                )]));
+                )])
             }
-            (Some(_), None) => {
-                return Ok(Err(vec![
-                    "This file was removed after you opened it; nothing was saved.".into(),
-                ]));
-            }
-            (None, Some(_)) => {
-                return Ok(Err(vec![format!(
-                    "A file named {path} exists already; nothing was saved. Change the title or the day."
-                )]));
-            }
-            _ => {}
+            (Some(_), None) => Err(vec![
+                "This file was removed after you opened it; nothing was saved.".into(),
+            ]),
+            (None, Some(_)) => Err(vec![format!(
+                "A file named {path} exists already; nothing was saved. Change the title or the day."
+            )]),
+            _ => Ok(vec![(path.to_owned(), text.clone().into_bytes())]),
         }
+    })
+    .await
+}
+
+/// Applies the changes `edit` makes to the journey's files as kept (path,
+/// new bytes) and imports the journey with them: `Ok(Err(problems))` when
+/// `edit` refuses or the journey does not load with them. `edit` is asked
+/// again on the other's files when the save raced another (three times at
+/// most). `focus` is the file whose problems are listed first.
+pub(crate) async fn save_with(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    focus: &str,
+    note: &str,
+    edit: impl Fn(&StoredSource) -> Result<Vec<(String, Vec<u8>)>, Vec<String>>,
+) -> Result<Result<(), Vec<String>>, AppError> {
+    let store = state.store();
+    for _ in 0..3 {
+        let stored = stored_journey(state, id).await?;
+        let changes = match edit(&stored) {
+            Ok(changes) => changes,
+            Err(problems) => return Ok(Err(problems)),
+        };
         let mut source = stored.source.clone();
-        source
-            .files
-            .insert(path.to_owned(), text.clone().into_bytes());
+        for (path, bytes) in changes {
+            source.files.insert(path, bytes);
+        }
         let options = load_options(state).await?;
         let journey =
             match tokio::task::spawn_blocking(move || load_journey_source(source, &options))
@@ -488,7 +506,7 @@ async fn save_file(
                 .map_err(|_| AppError::Panic)?
             {
                 Ok(journey) => journey,
-                Err(errors) => return Ok(Err(problem_lines(&errors.0, path))),
+                Err(errors) => return Ok(Err(problem_lines(&errors.0, focus))),
             };
         if journey.slug != stored.slug
             && let Some(other) = store.journey(&journey.slug, i64::MAX).await?

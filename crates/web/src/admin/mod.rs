@@ -60,6 +60,7 @@ admin_routes! {
     "/admin/journeys/{id}/new" => get(editor::new_entry).post(editor::create_entry),
     "/admin/journeys/{id}/edit/{*path}" => get(editor::edit).post(editor::save),
     "/admin/journeys/{id}/preview/{*path}" => post(editor::preview),
+    "/admin/journeys/{id}/move/{*path}" => post(dashboard::move_entry),
     "/admin/journeys/{id}/history/{*path}" => get(history::list),
     "/admin/revisions/{rev}" => get(history::show),
     "/admin/revisions/{rev}/restore" => post(history::restore),

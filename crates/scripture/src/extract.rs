@@ -445,7 +445,15 @@ impl<'t> Extractor<'t> {
     /// Notes "the 152nd Psalm", "the 30th chapter of John" (when recording).
     fn note_chapter(&mut self, span: ops::Range<usize>, book: BookId, chapter: u16) {
         let reason = RejectReason::NoChapter { book, chapter };
-        self.note(vec![Invalid { span, reason }], None);
+        let contextual = false;
+        self.note(
+            vec![Invalid {
+                span,
+                reason,
+                contextual,
+            }],
+            None,
+        );
     }
 
     /// A citation that starts with a keyword ending at `name_end`: "chapter 4
@@ -473,7 +481,10 @@ impl<'t> Extractor<'t> {
             if p.items.is_empty() && !p.rejects.is_empty() {
                 p.end = p.cur; // as in `book_citation`
                 if self.strong_cue(kw, &p, verse) {
-                    let rejects = std::mem::take(&mut p.rejects);
+                    let mut rejects = std::mem::take(&mut p.rejects);
+                    for r in &mut rejects {
+                        r.contextual = true;
+                    }
                     self.note(rejects, Some(kw));
                 }
             }
@@ -670,6 +681,8 @@ enum Mode {
 pub(crate) struct Invalid {
     pub(crate) span: ops::Range<usize>,
     pub(crate) reason: RejectReason,
+    /// Read against the citation before (`v. 99`).
+    pub(crate) contextual: bool,
 }
 
 /// A number, or a number with a verse, as written.
@@ -1193,6 +1206,7 @@ impl<'t> Parser<'t> {
         self.rejects.push(Invalid {
             span: start..end,
             reason,
+            contextual: false,
         });
     }
 

@@ -79,6 +79,10 @@ pub struct Rejected<'t> {
     pub text: &'t str,
     /// Why it is not a citation.
     pub reason: RejectReason,
+    /// True when it names no book (`v. 99`, `chapter 30`) and was read
+    /// against the citation before it, as [`Citation::contextual`]: the
+    /// author may have meant another passage than that one.
+    pub contextual: bool,
 }
 
 /// Finds the rejected candidate citations in `text`, in order: text that
@@ -115,7 +119,12 @@ pub fn extract_with_rejected(text: &str) -> (Vec<Citation<'_>>, Vec<Rejected<'_>
     let mut raw = extractor.take_rejected();
     raw.sort_by_key(|r| r.span.start);
     let mut out: Vec<Rejected<'_>> = Vec::new();
-    for Invalid { span, reason } in raw {
+    for Invalid {
+        span,
+        reason,
+        contextual,
+    } in raw
+    {
         let overlaps = |a: &ops::Range<usize>| a.start < span.end && span.start < a.end;
         let fits = span.start < span.end
             && span.end <= text.len()
@@ -131,6 +140,7 @@ pub fn extract_with_rejected(text: &str) -> (Vec<Citation<'_>>, Vec<Rejected<'_>
             text: &text[span.clone()],
             span,
             reason,
+            contextual,
         });
     }
     (citations, out)

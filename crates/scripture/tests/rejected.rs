@@ -64,6 +64,13 @@ fn spans_point_into_the_text() {
     );
 }
 
+#[test]
+fn relative_references_are_marked_contextual() {
+    let found = rejected("John 3:16 says it (v. 99). John 22:1 too.");
+    let flags: Vec<_> = found.iter().map(|r| (r.text, r.contextual)).collect();
+    assert_eq!(flags, [("v. 99", true), ("John 22:1", false)]);
+}
+
 /// A book (not Psalm 151, whose name ends in a number), one of its chapters
 /// and a verse of it, by index.
 fn book_chapter_verse() -> impl Strategy<Value = (BookId, u16, u16)> {

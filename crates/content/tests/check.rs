@@ -262,6 +262,7 @@ fn a_quoted_key_verse_in_other_words_is_a_warning_naming_them() {
         "> Cease striving and know that I am God.\n\nPsalm 46:10 is the verse.\n",
         "God says, “Cease striving and know that I am God” (Psalm 46:10).\n",
         "Psalm 46:10: \"Cease striving and know that I am God.\"\n",
+        "> Cease striving and know that I am God (Psalm 46:10).\n",
         "Somewhere:\n\n> Cease striving and know that I am God; I will be exalted among the nations.\n",
     ] {
         let (severity, _, message) = one(body);

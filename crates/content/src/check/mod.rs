@@ -28,7 +28,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use self::text::{Lines, key_line, placeholders, prose_only, split_front_matter};
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth a look; publishing goes ahead.
     Warning,
@@ -46,7 +47,7 @@ impl fmt::Display for Severity {
 }
 
 /// One problem found by the check, at a file and line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
     /// Whether it blocks publishing.
     pub severity: Severity,

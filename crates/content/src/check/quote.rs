@@ -91,24 +91,22 @@ fn blockquotes(
             }
             let content_at = line_at + (line.len() - content.len());
             let mut text = content.to_owned();
-            let mut cited = false;
-            // Blank the references in the line (their numbers are no words of the verse).
+            let mut attribution = false;
+            // Blank the references in the line (their numbers are no words of
+            // the verse); a line that starts with one ("— Psalm 46:10 (WEB)")
+            // is the attribution, not the quotation.
             for k in of_key
                 .iter()
                 .filter(|k| k.start >= content_at && k.end <= content_at + content.len())
             {
-                cited = true;
+                next_to_key = true;
                 let (s, e) = (k.start - content_at, k.end - content_at);
+                attribution |= words(&text[..s]).is_empty();
                 text.replace_range(s..e, &" ".repeat(e - s));
             }
-            let line_words = words(&text);
-            if cited {
-                next_to_key = true;
-                if line_words.len() <= 8 {
-                    continue; // the attribution
-                }
+            if !attribution {
+                quoted.extend(words(&text));
             }
-            quoted.extend(line_words);
         }
         // The reference on the line just before or after: "Psalm 46:10:" /
         // "— Psalm 46:10".

@@ -48,6 +48,12 @@ enum Command {
         /// import fails and names the slug.
         #[arg(long)]
         reuse_slugs: bool,
+        /// Check the content before publishing, import nothing: placeholder
+        /// text, empty sections, citations that do not exist, key verses
+        /// quoted in another translation's words, images without alt text,
+        /// links that lead nowhere. Fails when there is an error.
+        #[arg(long, conflicts_with = "reuse_slugs")]
+        check: bool,
     },
     /// Apply pending database migrations, or show where the database stands.
     Migrate {
@@ -185,7 +191,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Subscribers(command) => mail::subscribers(&config, command).await,
             Command::Bounces(command) => bounces::run(&config, command).await,
             Command::Migrate { status } => migrate(&config, status).await,
-            Command::Import { dir, reuse_slugs } => {
+            Command::Import {
+                dir, check: true, ..
+            } => import::check(&config, &dir),
+            Command::Import {
+                dir, reuse_slugs, ..
+            } => {
                 let store = serve::open_store(&config).await?;
                 store.migrate().await?;
                 let options = abide_store::ImportOptions { reuse_slugs };

@@ -263,6 +263,7 @@ fn a_quoted_key_verse_in_other_words_is_a_warning_naming_them() {
         "God says, “Cease striving and know that I am God” (Psalm 46:10).\n",
         "Psalm 46:10: \"Cease striving and know that I am God.\"\n",
         "> Cease striving and know that I am God (Psalm 46:10).\n",
+        "Psalm 46:10 comes next: “Cease striving and know that I am God.”\n",
         "Somewhere:\n\n> Cease striving and know that I am God; I will be exalted among the nations.\n",
     ] {
         let (severity, _, message) = one(body);
@@ -280,6 +281,7 @@ fn a_quoted_key_verse_in_other_words_is_a_warning_naming_them() {
         "Ps 46:10: “know that I am God.”\n",
         "> Be still and know.\n> — Psalm 46:10 (WEB)\n",
         "He said “cease striving” to me, and I did.\n",
+        "Psalm 46:10 is loud, and then he said: “cease striving” to me.\n",
         "> A hymn we sang as children, with nothing of it.\n",
     ] {
         assert_eq!(summary(&check(body)), [], "{body}");

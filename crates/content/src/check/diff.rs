@@ -62,13 +62,17 @@ pub(super) fn compare(quoted: &[String], text: &[String]) -> Comparison {
         };
     }
     // cost[i][j]: the best alignment of q[..i] ending at t[..j]; row 0 is
-    // free (the quotation may start anywhere in the text).
+    // free (the quotation may start anywhere in the text). A word in place
+    // earns 2, a changed, added or left-out word costs 1 (as a cost: -2 and
+    // 1): so "the brokenhearted" against "those who have a broken heart" is
+    // read through to the words that follow and agree, rather than cut short.
+    let pair = |a: &String, b: &String| if a == b { -2 } else { 1 };
     let width = n + 1;
-    let mut cost = vec![0u32; (m + 1) * width];
+    let mut cost = vec![0i32; (m + 1) * width];
     for i in 1..=m {
-        cost[i * width] = i as u32;
+        cost[i * width] = i as i32;
         for j in 1..=n {
-            let diagonal = cost[(i - 1) * width + j - 1] + u32::from(q[i - 1] != t[j - 1]);
+            let diagonal = cost[(i - 1) * width + j - 1] + pair(&q[i - 1], &t[j - 1]);
             let up = cost[(i - 1) * width + j] + 1; // a quoted word the text lacks
             let left = cost[i * width + j - 1] + 1; // a text word left out
             cost[i * width + j] = diagonal.min(up).min(left);
@@ -80,9 +84,7 @@ pub(super) fn compare(quoted: &[String], text: &[String]) -> Comparison {
     let best = (0..=n).map(|j| cost[m * width + j]).min().unwrap_or(0);
     let ends = || (0..=n).filter(|&j| cost[m * width + j] == best);
     let diagonal = |j: usize| {
-        j > 0
-            && cost[m * width + j]
-                == cost[(m - 1) * width + j - 1] + u32::from(q[m - 1] != t[j - 1])
+        j > 0 && cost[m * width + j] == cost[(m - 1) * width + j - 1] + pair(&q[m - 1], &t[j - 1])
     };
     let mut j = ends()
         .find(|&j| diagonal(j))
@@ -95,18 +97,14 @@ pub(super) fn compare(quoted: &[String], text: &[String]) -> Comparison {
     let mut run: Option<Difference> = None;
     while i > 0 {
         let here = cost[i * width + j];
-        let step =
-            if j > 0 && here == cost[(i - 1) * width + j - 1] + u32::from(q[i - 1] != t[j - 1]) {
-                if q[i - 1] == t[j - 1] {
-                    (true, Some(q[i - 1].clone()), Some(t[j - 1].clone()))
-                } else {
-                    (false, Some(q[i - 1].clone()), Some(t[j - 1].clone()))
-                }
-            } else if here == cost[(i - 1) * width + j] + 1 {
-                (false, Some(q[i - 1].clone()), None)
-            } else {
-                (false, None, Some(t[j - 1].clone()))
-            };
+        let step = if j > 0 && here == cost[(i - 1) * width + j - 1] + pair(&q[i - 1], &t[j - 1]) {
+            let equal = q[i - 1] == t[j - 1];
+            (equal, Some(q[i - 1].clone()), Some(t[j - 1].clone()))
+        } else if here == cost[(i - 1) * width + j] + 1 {
+            (false, Some(q[i - 1].clone()), None)
+        } else {
+            (false, None, Some(t[j - 1].clone()))
+        };
         let (equal, qw, tw) = step;
         if qw.is_some() {
             i -= 1;

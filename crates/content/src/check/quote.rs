@@ -235,15 +235,30 @@ fn key_after(text: &str, i: usize, of_key: &[Range<usize>]) -> bool {
 }
 
 /// A key reference right before a quotation opening at `i`: `Psalm 46:10:
-/// “`, `(Ps 46:10) “`.
+/// “`, `(Ps 46:10) “`, or a few words before a colon: `Psalm 63:1
+/// followed: “`, `John 15:5 deepened this: “`.
 fn key_before(text: &str, i: usize, of_key: &[Range<usize>]) -> bool {
     let mut j = skip_spaces_back(text, i);
+    let colon = text[..j].ends_with(':');
     for set in [&[':', ',', '—', '–', '-'][..], &[')', ']']] {
         if let Some(c) = text[..j].chars().next_back().filter(|c| set.contains(c)) {
             j = skip_spaces_back(text, j - c.len_utf8());
         }
     }
-    of_key.iter().any(|k| k.end == j)
+    if of_key.iter().any(|k| k.end == j) {
+        return true;
+    }
+    // Up to three words between the reference and the colon, on one line.
+    colon
+        && of_key.iter().any(|k| {
+            k.end < j
+                && j - k.end < 40
+                && !text[k.end..j].contains('\n')
+                && text[k.end..j]
+                    .split_whitespace()
+                    .all(|w| w.chars().all(char::is_alphabetic))
+                && text[k.end..j].split_whitespace().count() <= 3
+        })
 }
 
 fn skip_spaces(text: &str, i: usize) -> usize {

@@ -1,10 +1,15 @@
 //! `abide import DIR`: validate journey folders, then import them in one
-//! transaction.
+//! transaction. `abide import --check DIR`: validate and run the content
+//! check before publishing, importing nothing.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use abide_content::check::{
+    CheckContext, Finding, Severity, VerseText, check_entry_file, check_journey_toml, has_errors,
+};
 use abide_content::{ContentError, Journey, LoadOptions, load_journey};
+use abide_scripture::parse_osis;
 use abide_store::{ImportOptions, ImportReport, Store};
 
 /// The journey folders under `dir`: `dir` itself when it holds a
@@ -132,5 +137,258 @@ pub(crate) async fn run(
             );
             Ok(ExitCode::FAILURE)
         }
+    }
+}
+
+/// `abide import --check DIR`: loads every journey under `dir` as an import
+/// would (its problems are errors), then runs the content check over each
+/// `journey.toml` and entry file, with verse texts from the site's default
+/// translation and links checked against the site's fixed pages and the
+/// journeys, entries, tags and authors being checked. Prints the findings
+/// like a compiler and a summary; fails when there is an error. Imports
+/// nothing and needs no database.
+pub(crate) fn check(config: &crate::config::Config, dir: &Path) -> anyhow::Result<ExitCode> {
+    let folders = journey_folders(dir)?;
+    let options = LoadOptions::default();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut loaded: Vec<(PathBuf, Option<Journey>)> = Vec::new();
+    for folder in folders {
+        match load_journey(&folder, &options) {
+            Ok(journey) => loaded.push((folder, Some(journey))),
+            Err(errors) => {
+                findings.extend(errors.0.into_iter().map(|e| Finding {
+                    severity: Severity::Error,
+                    file: folder.join(&e.file).display().to_string(),
+                    line: e.line,
+                    message: e.message,
+                }));
+                loaded.push((folder, None));
+            }
+        }
+    }
+    let mut slugs = std::collections::HashSet::new();
+    for (folder, journey) in &loaded {
+        if let Some(j) = journey
+            && !slugs.insert(j.slug.clone())
+        {
+            findings.push(Finding {
+                severity: Severity::Error,
+                file: folder.join("journey.toml").display().to_string(),
+                line: None,
+                message: format!("two journeys have the slug {:?}", j.slug),
+            });
+        }
+    }
+
+    let library = crate::bible::open_library(config)?;
+    let translation = library.default_translation();
+    let verse_text = |osis: &str| -> Option<VerseText> {
+        let ranges = parse_osis(osis).ok()?;
+        let passage = translation.passage(&ranges).ok()?;
+        Some(VerseText {
+            translation: translation.info().abbreviation.clone(),
+            text: passage.plain_text(),
+        })
+    };
+    let site = SitePaths::of(loaded.iter().filter_map(|(_, j)| j.as_ref()));
+
+    let mut files = 0;
+    for (folder, journey) in &loaded {
+        let toml_path = folder.join("journey.toml");
+        if let Ok(text) = std::fs::read_to_string(&toml_path) {
+            files += 1;
+            findings.extend(check_journey_toml(&text).into_iter().map(|mut f| {
+                f.file = toml_path.display().to_string();
+                f
+            }));
+        }
+        let mut entries = Vec::new();
+        markdown_files(folder, &mut entries);
+        entries.sort();
+        for path in entries {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // loading reported it
+            };
+            files += 1;
+            let relative = path
+                .strip_prefix(folder)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            // Relative links resolve against the entry's address.
+            let base = match journey {
+                Some(j) => {
+                    let entry = j.entries.iter().find(|e| e.source_path == relative);
+                    format!(
+                        "/journeys/{}/{}",
+                        j.slug,
+                        entry.map_or("", |e| e.slug.as_str())
+                    )
+                }
+                None => "/journeys/-/".to_owned(),
+            };
+            let link_exists = |link: &str| site.exists(&resolve(&base, link));
+            let ctx = CheckContext {
+                verse_text: &verse_text,
+                link_exists: &link_exists,
+            };
+            let shown = path.display().to_string();
+            findings.extend(check_entry_file(&shown, &text, &ctx));
+        }
+    }
+
+    for f in &findings {
+        println!("{f}");
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    println!(
+        "checked {} journey(s), {files} file(s) with the {}: {errors} error(s), {warnings} warning(s){}",
+        loaded.len(),
+        translation.info().abbreviation,
+        if errors > 0 {
+            "; fix the errors before importing"
+        } else {
+            ""
+        }
+    );
+    Ok(if has_errors(&findings) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The Markdown files of a journey folder, as loading finds them: every
+/// `.md` but READMEs, skipping names that start with `.` or `_`.
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with('_') {
+            continue;
+        }
+        if path.is_dir() {
+            markdown_files(&path, out);
+        } else if name.ends_with(".md") && !name.eq_ignore_ascii_case("README.md") {
+            out.push(path);
+        }
+    }
+}
+
+/// `link` resolved against the page address `base`, as a browser does
+/// (`../other` from `/journeys/a/b` is `/journeys/other`), without query and
+/// fragment.
+fn resolve(base: &str, link: &str) -> String {
+    if link.starts_with('/') {
+        return link.to_owned();
+    }
+    let mut segments: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    segments.pop(); // the page itself
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    format!("/{}", segments.join("/"))
+}
+
+/// The addresses of the site that the checked content may link to.
+struct SitePaths {
+    pages: std::collections::HashSet<String>,
+}
+
+/// Pages every site has (the routes of `abide_web::router` that a reader
+/// can open).
+const FIXED_PAGES: &[&str] = &[
+    "/",
+    "/journeys",
+    "/tags",
+    "/bible",
+    "/search",
+    "/subscribe",
+    "/today",
+    "/journal",
+    "/preferences",
+    "/account",
+    "/sign-in",
+    "/sign-up",
+    "/reset",
+    "/feed.xml",
+    "/atom.xml",
+    "/feed.json",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/opensearch.xml",
+];
+
+impl SitePaths {
+    fn of<'j>(journeys: impl Iterator<Item = &'j Journey>) -> Self {
+        let mut pages: std::collections::HashSet<String> =
+            FIXED_PAGES.iter().map(|&p| p.to_owned()).collect();
+        for j in journeys {
+            pages.insert(format!("/journeys/{}", j.slug));
+            pages.insert(format!("/journeys/{}/progress", j.slug));
+            for tag in &j.tags {
+                pages.insert(format!("/tags/{}", tag.slug));
+            }
+            for author in &j.authors {
+                pages.insert(format!("/authors/{}", author.slug));
+            }
+            for e in &j.entries {
+                pages.insert(format!("/journeys/{}/{}", j.slug, e.slug));
+                for tag in &e.tags {
+                    pages.insert(format!("/tags/{}", tag.slug));
+                }
+            }
+        }
+        Self { pages }
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        let path = path.split(['?', '#']).next().unwrap_or("");
+        let trimmed = match path.trim_end_matches('/') {
+            "" => "/",
+            p => p,
+        };
+        if self.pages.contains(trimmed) {
+            return true;
+        }
+        if let Some(osis) = trimmed.strip_prefix("/bible/") {
+            return parse_osis(osis).is_ok_and(|r| !r.is_empty());
+        }
+        // Files: the theme's and uploaded ones are not known here.
+        trimmed.starts_with("/static/") || trimmed.starts_with("/media/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_resolve_like_a_browser() {
+        assert_eq!(resolve("/journeys/a/b", "c"), "/journeys/a/c");
+        assert_eq!(resolve("/journeys/a/b", "../x"), "/journeys/x");
+        assert_eq!(resolve("/journeys/a/b", "./c/d"), "/journeys/a/c/d");
+        assert_eq!(resolve("/journeys/a/b", "/tags"), "/tags");
+    }
+
+    #[test]
+    fn site_paths_know_fixed_pages_and_passages() {
+        let site = SitePaths::of(std::iter::empty());
+        assert!(site.exists("/") && site.exists("/journeys/") && site.exists("/tags?x=1"));
+        assert!(site.exists("/bible/Ps.46.10") && !site.exists("/bible/Ps.152"));
+        assert!(!site.exists("/journeys/nowhere"));
     }
 }

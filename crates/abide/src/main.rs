@@ -52,8 +52,14 @@ enum Command {
         /// Replace files last saved in the back office with the folder's
         /// version (they stay revisions, to restore). Without it, such an
         /// import fails and names the files.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "check")]
         overwrite: bool,
+        /// Check the content before publishing, import nothing: placeholder
+        /// text, empty sections, citations that do not exist, key verses
+        /// quoted in another translation's words, images without alt text,
+        /// links that lead nowhere. Fails when there is an error.
+        #[arg(long, conflicts_with = "reuse_slugs")]
+        check: bool,
     },
     /// Write every journey, as the site has it now (edits in the back office
     /// included), as journey folders under DIR: the format `abide import`
@@ -203,9 +209,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Command::Bounces(command) => bounces::run(&config, command).await,
             Command::Migrate { status } => migrate(&config, status).await,
             Command::Import {
+                dir, check: true, ..
+            } => import::check(&config, &dir),
+            Command::Import {
                 dir,
                 reuse_slugs,
                 overwrite,
+                ..
             } => {
                 let store = serve::open_store(&config).await?;
                 store.migrate().await?;

@@ -8,6 +8,7 @@
 mod bible;
 mod bounces;
 mod browser;
+mod check;
 mod cli;
 mod import;
 mod mail;

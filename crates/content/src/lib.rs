@@ -11,6 +11,7 @@
 //! [`FoundCitation`]s in it; [`ContentError`] is one problem at one place.
 //! This crate knows nothing of HTTP, databases or mail.
 
+pub mod check;
 mod error;
 mod fingerprint;
 mod form;

@@ -4,6 +4,7 @@
     reason = "a test fails loudly on any unexpected error"
 )]
 
+mod check;
 mod invalid;
 mod load;
 mod properties;

@@ -11,6 +11,7 @@ use crate::canon::{BookId, Versification};
 use crate::error::ParseError;
 use crate::names::{self, BookMatch};
 use crate::osis;
+use crate::reject::RejectReason;
 use crate::text::{
     dash_len, find_digit, is_word_char_after, is_word_char_before, skip_ws, word_at, ws_len_back,
 };
@@ -205,6 +206,9 @@ pub struct Extractor<'t> {
     /// Start of the next "book of" at or after `pos`, if known.
     book_of: Option<usize>,
     book_of_done: bool,
+    /// Candidates that named a chapter or verse that does not exist, when
+    /// asked for (see [`crate::rejected`]); `None` for [`extract`].
+    rejected: Option<Vec<Invalid>>,
 }
 
 impl<'t> Extractor<'t> {
@@ -218,7 +222,39 @@ impl<'t> Extractor<'t> {
             ctx: None,
             book_of: None,
             book_of_done: false,
+            rejected: None,
         }
+    }
+
+    /// An extractor that also keeps the candidates it turned down because a
+    /// chapter or verse does not exist; the citations it yields are the same.
+    pub(crate) fn recording(text: &'t str) -> Self {
+        Self {
+            rejected: Some(Vec::new()),
+            ..Self::new(text)
+        }
+    }
+
+    /// The candidates turned down so far (with [`Self::recording`]), in the
+    /// order they were met; they may overlap each other and the citations.
+    pub(crate) fn take_rejected(&mut self) -> Vec<Invalid> {
+        self.rejected
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// Keeps `rejects` when recording; the first one's span becomes
+    /// `start..` its end when `start` is given (the citation would have
+    /// started there: at the book name, the keyword).
+    fn note(&mut self, mut rejects: Vec<Invalid>, start: Option<usize>) {
+        let Some(rejected) = self.rejected.as_mut() else {
+            return;
+        };
+        if let (Some(first), Some(start)) = (rejects.first_mut(), start) {
+            first.span.start = start.min(first.span.start);
+        }
+        rejected.append(&mut rejects);
     }
 
     fn next_book_of(&mut self) -> Option<usize> {
@@ -336,9 +372,21 @@ impl<'t> Extractor<'t> {
         let mut p = Parser::new(self.text, Mode::Prose, None);
         let first = p.first_book_item(bm)?;
         p.sequence();
+        let rejects = std::mem::take(&mut p.rejects);
         if p.prose_ok(bm, first) && !p.items.is_empty() {
             self.ctx = Some(p.ctx);
+            // Those inside the citation are dropped by `rejected`; the
+            // ones after it ("John 3:16; 22:1") are kept.
+            self.note(rejects, None);
             return Some(self.emit(bm.start, p.end, p.items, false));
+        }
+        if p.items.is_empty() && !rejects.is_empty() {
+            // Had the numbers existed, the citation would have ended after
+            // the last item read: judge it by the same prose rules.
+            p.end = p.cur;
+            if p.prose_ok(bm, first) {
+                self.note(rejects, Some(bm.start));
+            }
         }
         None
     }
@@ -369,7 +417,10 @@ impl<'t> Extractor<'t> {
             } else {
                 (BookId::from_osis("Ps")?, n)
             };
-            let range = Range::chapter(book, c, v)?;
+            let Some(range) = Range::chapter(book, c, v) else {
+                self.note_chapter(d..end, book, c);
+                return None;
+            };
             self.ctx = Some(Ctx {
                 book,
                 chapter: c,
@@ -379,13 +430,30 @@ impl<'t> Extractor<'t> {
         }
         let end = word_at(text, k, "chapter")?;
         let bm = book_after_of(text, end)?;
-        let range = Range::chapter(bm.book, n, v)?;
+        let Some(range) = Range::chapter(bm.book, n, v) else {
+            self.note_chapter(d..bm.end, bm.book, n);
+            return None;
+        };
         self.ctx = Some(Ctx {
             book: bm.book,
             chapter: n,
             level: Level::Chapter,
         });
         Some(self.emit(d, bm.end, vec![range], false))
+    }
+
+    /// Notes "the 152nd Psalm", "the 30th chapter of John" (when recording).
+    fn note_chapter(&mut self, span: ops::Range<usize>, book: BookId, chapter: u16) {
+        let reason = RejectReason::NoChapter { book, chapter };
+        let contextual = false;
+        self.note(
+            vec![Invalid {
+                span,
+                reason,
+                contextual,
+            }],
+            None,
+        );
     }
 
     /// A citation that starts with a keyword ending at `name_end`: "chapter 4
@@ -410,6 +478,16 @@ impl<'t> Extractor<'t> {
         let verse = p.keyword_item(kw)?;
         p.sequence();
         if p.items.is_empty() || !self.strong_cue(kw, &p, verse) {
+            if p.items.is_empty() && !p.rejects.is_empty() {
+                p.end = p.cur; // as in `book_citation`
+                if self.strong_cue(kw, &p, verse) {
+                    let mut rejects = std::mem::take(&mut p.rejects);
+                    for r in &mut rejects {
+                        r.contextual = true;
+                    }
+                    self.note(rejects, Some(kw));
+                }
+            }
             return None;
         }
         self.ctx = Some(p.ctx);
@@ -471,6 +549,11 @@ impl<'t> Extractor<'t> {
         let mut p = Parser::new(text, Mode::Prose, Some(ctx));
         p.reference(j, true)?;
         if p.invalid || p.items.is_empty() {
+            let mut rejects = std::mem::take(&mut p.rejects);
+            if let Some(first) = rejects.first_mut() {
+                first.span.end = first.span.end.max(bm.end);
+            }
+            self.note(rejects, Some(kw));
             return None;
         }
         self.ctx = Some(p.ctx);
@@ -592,6 +675,16 @@ enum Mode {
     Single,
 }
 
+/// A reference that names a chapter or verse that does not exist, as the
+/// parser met it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Invalid {
+    pub(crate) span: ops::Range<usize>,
+    pub(crate) reason: RejectReason,
+    /// Read against the citation before (`v. 99`).
+    pub(crate) contextual: bool,
+}
+
 /// A number, or a number with a verse, as written.
 #[derive(Clone, Copy, Debug)]
 enum Point {
@@ -640,6 +733,9 @@ struct Parser<'t> {
     cur: usize,
     /// An item named a chapter or verse that does not exist.
     invalid: bool,
+    /// The items that did, with why (only their starts are checked: a
+    /// range's end is clamped instead).
+    rejects: Vec<Invalid>,
     /// The last item was a bare chapter, at this index of `items`: a verse
     /// keyword right after it (`John 3 verse 16`) narrows it.
     bare_chapter: Option<usize>,
@@ -666,6 +762,7 @@ impl<'t> Parser<'t> {
             end: 0,
             cur: 0,
             invalid: false,
+            rejects: Vec::new(),
             bare_chapter: None,
             first_narrowed: false,
             first_verse: false,
@@ -1017,12 +1114,20 @@ impl<'t> Parser<'t> {
         self.bare_chapter = None;
         // Validate the start.
         let Some(count) = v.verse_count(book, c) else {
-            self.invalid = true;
+            self.reject(i, stop, RejectReason::NoChapter { book, chapter: c });
             return Some(vs.is_some());
         };
         let first = VerseRef::new(book, c, vs.unwrap_or(1));
-        if vs.is_some_and(|n| n == 0 || n > count) {
-            self.invalid = true;
+        if let Some(verse) = vs.filter(|&n| n == 0 || n > count) {
+            self.reject(
+                i,
+                stop,
+                RejectReason::NoVerse {
+                    book,
+                    chapter: c,
+                    verse,
+                },
+            );
             return Some(true);
         }
         let verse_level = vs.is_some() || title;
@@ -1094,6 +1199,15 @@ impl<'t> Parser<'t> {
         }
         self.end = stop;
         Some(verse_level)
+    }
+
+    fn reject(&mut self, start: usize, end: usize, reason: RejectReason) {
+        self.invalid = true;
+        self.rejects.push(Invalid {
+            span: start..end,
+            reason,
+            contextual: false,
+        });
     }
 
     /// What follows a range separator: `18`, `4:2`, `Exodus 2:3`.

@@ -59,6 +59,9 @@
 //! Chapters and verses are checked against the [`Versification`]: `John 22:1`
 //! and `Ps 152` are not citations, while a range that runs past a chapter's
 //! or book's end is clamped to it (`Ps 119:170-180` is `Ps.119.170-Ps.119.176`).
+//! [`rejected`] finds what would have been a citation had the chapter or
+//! verse existed, with the reason ("John has 21 chapters"), for a content
+//! check to report.
 //! An ordinal that would make a reference impossible is the chapter of the
 //! reference before: in "Song 3 John 3:16" (no 3 John 3) the citation is
 //! John 3:16.
@@ -119,6 +122,7 @@ mod extract;
 mod format;
 mod names;
 mod osis;
+mod reject;
 mod text;
 mod verse;
 
@@ -127,4 +131,5 @@ pub use error::{OsisError, ParseError};
 pub use extract::{Citation, Extractor, extract, parse};
 pub use format::{Style, format_range, format_ranges};
 pub use osis::{parse_osis, parse_osis_range, to_osis};
+pub use reject::{RejectReason, Rejected, extract_with_rejected, rejected};
 pub use verse::{Range, VerseRef, first_verses, normalize_ranges};

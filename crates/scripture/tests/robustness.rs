@@ -2,8 +2,8 @@
 //! stable Rust, plus format → parse and OSIS round trips.
 
 use abide_scripture::{
-    BookId, Range, Style, VerseRef, Versification, extract, format_range, format_ranges, parse,
-    parse_osis, to_osis,
+    BookId, Range, RejectReason, Style, VerseRef, Versification, extract, extract_with_rejected,
+    format_range, format_ranges, parse, parse_osis, to_osis,
 };
 use proptest::prelude::*;
 
@@ -27,12 +27,59 @@ fn check_text(text: &str) {
         }
         assert_eq!(parse_osis(&c.osis()).unwrap(), c.ranges, "{text:?}");
     }
+    check_rejected(text);
+}
+
+/// What must hold for the rejected candidates of any text: spans on char
+/// boundaries, within the text, in order, overlapping neither each other nor
+/// a citation, a reason that names something that does not exist, and the
+/// same citations as `extract`.
+pub(crate) fn check_rejected(text: &str) {
+    let v = Versification::kjv();
+    let (citations, rejected) = extract_with_rejected(text);
+    assert_eq!(citations, extract(text), "{text:?}");
+    assert_eq!(rejected, abide_scripture::rejected(text), "{text:?}");
+    let mut last_end = 0;
+    for r in &rejected {
+        assert!(
+            r.span.start < r.span.end && r.span.end <= text.len(),
+            "{r:?} in {text:?}"
+        );
+        assert!(text.is_char_boundary(r.span.start) && text.is_char_boundary(r.span.end));
+        assert_eq!(&text[r.span.clone()], r.text);
+        assert!(
+            r.span.start >= last_end,
+            "overlapping rejections in {text:?}"
+        );
+        last_end = r.span.end;
+        for c in &citations {
+            assert!(
+                c.span.end <= r.span.start || r.span.end <= c.span.start,
+                "{r:?} overlaps {c:?} in {text:?}"
+            );
+        }
+        match r.reason {
+            RejectReason::NoChapter { book, chapter } => {
+                assert_eq!(v.verse_count(book, chapter), None, "{r:?}");
+            }
+            RejectReason::NoVerse {
+                book,
+                chapter,
+                verse,
+            } => {
+                let count = v.verse_count(book, chapter).unwrap();
+                assert!(verse == 0 || verse > count, "{r:?}");
+            }
+            _ => {}
+        }
+        assert!(!r.reason.to_string().is_empty());
+    }
 }
 
 /// Pieces that citations are made of, so that random text hits the grammar:
 /// names, misspelled names, ordinals in their written forms, prefixes,
 /// keywords of relative references and of "chapter 4 of Colossians".
-fn citationish() -> impl Strategy<Value = String> {
+pub(crate) fn citationish() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
         "John",
         "1 John",
@@ -134,7 +181,7 @@ fn citationish() -> impl Strategy<Value = String> {
 }
 
 /// Words of letters, possibly long, before a number: the tolerant path's input.
-fn word_before_number() -> impl Strategy<Value = String> {
+pub(crate) fn word_before_number() -> impl Strategy<Value = String> {
     (
         prop::collection::vec("[A-Za-z]{1,60}", 1..9),
         "[0-9]{1,4}",

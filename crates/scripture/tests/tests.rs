@@ -9,6 +9,7 @@ mod api;
 mod canon;
 mod forms;
 mod ranges;
+mod rejected;
 mod robustness;
 mod seed;
 mod util;

@@ -202,6 +202,22 @@ async fn an_editor_writes_schedules_and_restores_an_entry(db: TestDb) {
         page.html.contains("Be still, and know"),
         "the key verse's text"
     );
+    assert!(
+        page.html.contains("John has 21 chapters"),
+        "the mistyped one flagged"
+    );
+
+    // A mistyped citation is an error of the content check: not saved.
+    let page = editor
+        .post(
+            &format!("/admin/journeys/{journey}/new"),
+            &entry_fields("Stillness Again", reflection, "2027-03-02T06:00"),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.html.contains("John has 21 chapters"), "{}", page.html);
+    let reflection = reflection.replace("John 22:1", "John 21:1");
+    let reflection = reflection.as_str();
 
     // Saved, scheduled for tomorrow morning: not on the site until then.
     let page = editor
@@ -496,7 +512,7 @@ async fn an_editor_writes_an_entry_in_the_browser() {
             .send_keys("Where will you be still today?")
             .await
             .unwrap();
-        let check = wait_for_text(client, "#preview .check", "John 15:4").await;
+        let check = wait_for_text(client, "#preview .check", "John has 21 chapters").await;
         for resolved in ["Psalm 46:10", "1 Kings 19:12", "Mark 1:35", "John 15:4"] {
             assert!(check.contains(resolved), "{resolved}: {check}");
         }
@@ -512,10 +528,13 @@ async fn an_editor_writes_an_entry_in_the_browser() {
         for v in browser.axe().await {
             failures.push(format!("editor {device}: {v}"));
         }
-        // Scheduled for the next morning, and published (not a draft).
+        // The typo mended; scheduled for the next morning, and published
+        // (not a draft).
         client
             .execute(
-                "document.getElementById('publish').value = '2027-03-02T06:00';\
+                "const r = document.getElementById('reflection');\
+                 r.value = r.value.replace('John 22:1', 'John 21:1');\
+                 document.getElementById('publish').value = '2027-03-02T06:00';\
                  document.getElementById('draft').checked = false;",
                 vec![],
             )

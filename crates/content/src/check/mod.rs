@@ -13,6 +13,7 @@
 
 mod diff;
 mod quote;
+mod sites;
 mod text;
 
 use std::cell::RefCell;
@@ -26,6 +27,7 @@ use abide_scripture::{
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use self::text::{Lines, key_line, placeholders, prose_only, split_front_matter};
+pub use sites::{FIXED_PAGES, SitePaths, resolve};
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -129,6 +129,23 @@ impl Store {
         Ok(rows.iter().map(card).collect::<Result<_, _>>()?)
     }
 
+    /// Every address of content, published or not, whoever may read it:
+    /// journeys, entries, tags and authors (what links in an entry may lead
+    /// to).
+    pub async fn content_paths(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT '/journeys/' || slug AS path FROM journeys
+             UNION ALL SELECT '/journeys/' || j.slug || '/' || e.slug FROM entries e JOIN journeys j ON j.id = e.journey_id
+             UNION ALL SELECT '/tags/' || slug FROM tags
+             UNION ALL SELECT '/authors/' || slug FROM authors",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<String, _>(0)?))
+            .collect()
+    }
+
     /// The drafts (`draft = true`) among the kept files of every journey:
     /// `(journey, path, title)`.
     pub async fn drafts(&self) -> Result<Vec<(StoredSourceRef, String, String)>, StoreError> {

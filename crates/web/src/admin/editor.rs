@@ -153,7 +153,14 @@ pub(crate) async fn create_entry(
         return editor.render(&state, &staff, &csrf, StatusCode::OK).await;
     }
     let path = new_path(&stored, &form);
-    match save_file(&state, &staff, id, &path, form.to_file(), None, "created").await? {
+    let text = form.to_file();
+    let errors = blocking(&check_text(&state, &path, &text, None).await?);
+    let saved = if errors.is_empty() {
+        save_file(&state, &staff, id, &path, text, None, "created").await?
+    } else {
+        Err(errors)
+    };
+    match saved {
         Ok(()) => {
             Ok(Redirect::to(&format!("/admin/journeys/{id}/edit/{path}?saved=1")).into_response())
         }
@@ -210,17 +217,22 @@ pub(crate) async fn save(
             )
             .await;
         }
-        return match save_file(
-            &state,
-            &staff,
-            id,
-            &path,
-            text.clone(),
-            Some(&base),
-            "saved",
-        )
-        .await?
-        {
+        let errors = blocking(&abide_content::check::check_journey_toml(&text));
+        let saved = if errors.is_empty() {
+            save_file(
+                &state,
+                &staff,
+                id,
+                &path,
+                text.clone(),
+                Some(&base),
+                "saved",
+            )
+            .await?
+        } else {
+            Err(errors)
+        };
+        return match saved {
             Ok(()) => Ok(
                 Redirect::to(&format!("/admin/journeys/{id}/edit/{path}?saved=1")).into_response(),
             ),
@@ -254,17 +266,14 @@ pub(crate) async fn save(
         };
         return editor.render(&state, &staff, &csrf, StatusCode::OK).await;
     }
-    match save_file(
-        &state,
-        &staff,
-        id,
-        &path,
-        form.to_file(),
-        Some(&base),
-        "saved",
-    )
-    .await?
-    {
+    let text = form.to_file();
+    let errors = blocking(&check_text(&state, &path, &text, None).await?);
+    let saved = if errors.is_empty() {
+        save_file(&state, &staff, id, &path, text, Some(&base), "saved").await?
+    } else {
+        Err(errors)
+    };
+    match saved {
         Ok(()) => {
             Ok(Redirect::to(&format!("/admin/journeys/{id}/edit/{path}?saved=1")).into_response())
         }
@@ -582,6 +591,8 @@ struct Preview {
     html: Option<String>,
     citations: Vec<FoundCitation>,
     problems: Vec<String>,
+    /// The content check's findings: errors block saving, warnings do not.
+    warnings: Vec<abide_content::check::Finding>,
     translation: String,
 }
 
@@ -602,6 +613,7 @@ async fn build_preview(
                 html: None,
                 citations: Vec::new(),
                 problems: problem_lines(&errors.0, path),
+                warnings: check_text(state, path, &text, None).await?,
                 translation: translation_name,
             });
         }
@@ -611,6 +623,7 @@ async fn build_preview(
             html: None,
             citations: Vec::new(),
             problems: vec!["Nothing to preview yet.".into()],
+            warnings: Vec::new(),
             translation: translation_name,
         });
     };
@@ -638,12 +651,56 @@ async fn build_preview(
         });
     }
     let html = render_article(state, &journey, entry, translation).await?;
+    let address = format!("/journeys/{}/{}", journey.slug, entry.slug);
     Ok(Preview {
         html: Some(html),
         citations,
         problems: Vec::new(),
+        warnings: check_text(state, path, &text, Some(&address)).await?,
         translation: translation_name,
     })
+}
+
+/// The content check of an entry file as the editor would save it, with the
+/// site's translation and the site's addresses (`address`: the entry's own,
+/// which relative links start from).
+async fn check_text(
+    state: &AppState,
+    path: &str,
+    text: &str,
+    address: Option<&str>,
+) -> Result<Vec<abide_content::check::Finding>, AppError> {
+    use abide_content::check::{CheckContext, SitePaths, VerseText, check_entry_file, resolve};
+    let translation = state.translation_for(&axum::http::HeaderMap::new(), "");
+    let mut site = SitePaths::of(std::iter::empty());
+    for page in state.store().content_paths().await? {
+        site.add(page);
+    }
+    let base = address.unwrap_or("/journeys/-/-").to_owned();
+    let verse_text = |osis: &str| -> Option<VerseText> {
+        let ranges = abide_scripture::parse_osis(osis).ok()?;
+        let passage = translation.passage(&ranges).ok()?;
+        Some(VerseText {
+            translation: translation.info().abbreviation.clone(),
+            text: passage.plain_text(),
+        })
+    };
+    let link_exists = |link: &str| site.exists(&resolve(&base, link));
+    let ctx = CheckContext {
+        verse_text: &verse_text,
+        link_exists: &link_exists,
+    };
+    Ok(check_entry_file(path, text, &ctx))
+}
+
+/// The errors of the content check, as the editor lists problems (the
+/// lines of the file it writes are not the form's, so they are left out).
+fn blocking(findings: &[abide_content::check::Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f.severity == abide_content::check::Severity::Error)
+        .map(|f| f.message.clone())
+        .collect()
 }
 
 /// The entry's article, rendered by the theme's own template for it.

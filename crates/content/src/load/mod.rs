@@ -90,23 +90,15 @@ pub fn load_entry_preview(
     if !problems.0.is_empty() {
         return Err(ContentErrors(problems.0));
     }
-    schedule::place(&mut entries, journey.start, options);
-    let file = journey.file;
-    Ok(Journey {
-        slug: journey.slug,
-        title: file.title.trim().to_owned(),
-        summary: file.summary.trim().to_owned(),
-        cover_image: journey.cover_url,
-        cover_file: journey.cover_file,
-        tags: file.tags.iter().map(|t| Tag::new(t)).collect(),
-        visibility: journey.visibility,
-        weeks: journey.weeks,
+    let folder = source.folder.clone();
+    Ok(assemble(
+        journey,
         entries,
-        authors: journey.authors,
-        source_hash: String::new(),
-        folder: source.folder.clone(),
-        source: JourneySource::default(),
-    })
+        options,
+        String::new(),
+        folder,
+        JourneySource::default(),
+    ))
 }
 
 /// Validates the journey of `source` (a folder read into memory, or kept by
@@ -183,9 +175,30 @@ pub fn load_journey_source(
         return Err(ContentErrors(problems.0));
     }
 
+    let folder = source.folder.clone();
+    Ok(assemble(
+        journey,
+        entries,
+        options,
+        hasher.hex(),
+        folder,
+        source,
+    ))
+}
+
+/// The journey of a read `journey.toml` and its loaded entries, placed in
+/// time (see `schedule::place`) and in reading order.
+fn assemble(
+    journey: journey::JourneyToml,
+    mut entries: Vec<crate::model::Entry>,
+    options: &LoadOptions,
+    source_hash: String,
+    folder: String,
+    source: JourneySource,
+) -> Journey {
     schedule::place(&mut entries, journey.start, options);
     let file = journey.file;
-    Ok(Journey {
+    Journey {
         slug: journey.slug,
         title: file.title.trim().to_owned(),
         summary: file.summary.trim().to_owned(),
@@ -196,8 +209,8 @@ pub fn load_journey_source(
         weeks: journey.weeks,
         entries,
         authors: journey.authors,
-        source_hash: hasher.hex(),
-        folder: source.folder.clone(),
+        source_hash,
+        folder,
         source,
-    })
+    }
 }

@@ -141,15 +141,7 @@ pub(crate) async fn create_entry(
     let form = form_from_fields(&fields);
     let stored = stored_journey(&state, id).await?;
     if field(&fields, "action") == "preview" {
-        let editor = Editor {
-            stored: &stored,
-            path: "",
-            form,
-            base: "",
-            problems: Vec::new(),
-            notice: None,
-            new: true,
-        };
+        let editor = Editor::again(&stored, "", form, "", Vec::new(), true);
         return editor.render(&state, &staff, &csrf, StatusCode::OK).await;
     }
     let path = new_path(&stored, &form);
@@ -165,15 +157,7 @@ pub(crate) async fn create_entry(
             Ok(Redirect::to(&format!("/admin/journeys/{id}/edit/{path}?saved=1")).into_response())
         }
         Err(problems) => {
-            let editor = Editor {
-                stored: &stored,
-                path: "",
-                form,
-                base: "",
-                problems,
-                notice: None,
-                new: true,
-            };
+            let editor = Editor::again(&stored, "", form, "", problems, true);
             editor
                 .render(&state, &staff, &csrf, StatusCode::UNPROCESSABLE_ENTITY)
                 .await
@@ -255,15 +239,7 @@ pub(crate) async fn save(
     }
     let form = form_from_fields(&fields);
     if preview {
-        let editor = Editor {
-            stored: &stored,
-            path: &path,
-            form,
-            base: &base,
-            problems: Vec::new(),
-            notice: None,
-            new: false,
-        };
+        let editor = Editor::again(&stored, &path, form, &base, Vec::new(), false);
         return editor.render(&state, &staff, &csrf, StatusCode::OK).await;
     }
     let text = form.to_file();
@@ -278,15 +254,7 @@ pub(crate) async fn save(
             Ok(Redirect::to(&format!("/admin/journeys/{id}/edit/{path}?saved=1")).into_response())
         }
         Err(problems) => {
-            let editor = Editor {
-                stored: &stored,
-                path: &path,
-                form,
-                base: &base,
-                problems,
-                notice: None,
-                new: false,
-            };
+            let editor = Editor::again(&stored, &path, form, &base, problems, false);
             editor
                 .render(&state, &staff, &csrf, StatusCode::UNPROCESSABLE_ENTITY)
                 .await
@@ -335,7 +303,28 @@ struct Editor<'a> {
     new: bool,
 }
 
-impl Editor<'_> {
+impl<'a> Editor<'a> {
+    /// The editor shown again after a form was sent (a preview, or a save
+    /// that did not go through).
+    fn again(
+        stored: &'a StoredSource,
+        path: &'a str,
+        form: EntryForm,
+        base: &'a str,
+        problems: Vec<String>,
+        new: bool,
+    ) -> Self {
+        Self {
+            stored,
+            path,
+            form,
+            base,
+            problems,
+            notice: None,
+            new,
+        }
+    }
+
     async fn render(
         self,
         state: &AppState,

@@ -207,3 +207,43 @@ async fn a_save_on_files_changed_meanwhile_is_refused(db: TestDb) {
     assert!(store.entry(J, "second", i64::MAX).await.unwrap().is_none());
 }
 store_test!(a_save_on_files_changed_meanwhile_is_refused);
+
+async fn a_change_of_journey_toml_alone_moves_the_content_version(db: TestDb) {
+    let store = &db.store;
+    import_folder(store, &fixture(), false).await.unwrap();
+    let version = store.content_version().await.unwrap();
+    let kept = stored(store).await;
+    let text = kept.source.text("journey.toml").unwrap().to_owned();
+    let retitled = text.replacen(
+        "title = \"Learning to Wait\"",
+        "title = \"Learning to Wait Well\"",
+        1,
+    );
+    assert_ne!(retitled, text);
+    let user = editor(store).await;
+    // Another instant, so that the version (a time) can move.
+    let clock =
+        abide_store::Clock::simulated(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(5));
+    save(
+        &store.with_clock(clock),
+        user,
+        &kept,
+        "journey.toml",
+        &retitled,
+    )
+    .await
+    .unwrap();
+    assert_ne!(
+        store.content_version().await.unwrap(),
+        version,
+        "every node's pages go"
+    );
+    // Its slug follows the title; the old address leads to the new.
+    let retitled = store
+        .journey("learning-to-wait-well", i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(retitled.unwrap().title, "Learning to Wait Well");
+    assert!(store.moved(J, None).await.unwrap().is_some());
+}
+store_test!(a_change_of_journey_toml_alone_moves_the_content_version);

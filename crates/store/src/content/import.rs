@@ -42,12 +42,14 @@ pub struct ImportReport {
     /// Journeys and entries whose slug changed (their old addresses answer
     /// 301 to the new ones); an entry renamed counts as updated too.
     pub renamed: usize,
+    /// Journeys new or whose files changed (`journey.toml` alone counts).
+    pub journeys_changed: usize,
 }
 
 impl ImportReport {
     /// True when the import changed anything.
     pub fn changed(&self) -> bool {
-        self.created + self.updated + self.deleted + self.renamed > 0
+        self.created + self.updated + self.deleted + self.renamed + self.journeys_changed > 0
     }
 }
 
@@ -289,6 +291,16 @@ async fn import_journey(
             journey.cover_image.clone()
         }
     };
+    // A change of journey.toml alone (a title, a week's theme) changes no
+    // entry, but every page that shows the journey.
+    let old_hash: Option<String> =
+        sqlx::query_scalar("SELECT source_hash FROM journeys WHERE slug = $1")
+            .bind(&journey.slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if old_hash.as_deref() != Some(journey.source_hash.as_str()) {
+        report.journeys_changed += 1;
+    }
     let journey_id: i64 = sqlx::query_scalar(include_str!("sql/upsert_journey.sql"))
         .bind(&journey.slug)
         .bind(&journey.title)

@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "sources",
         sql: include_str!("../migrations/0010_sources.sql"),
     },
+    Migration {
+        version: 11,
+        name: "media_library",
+        sql: include_str!("../migrations/0011_media_library.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

@@ -17,6 +17,8 @@ mod dashboard;
 mod diff;
 mod editor;
 mod history;
+mod images;
+mod media;
 
 use std::sync::Arc;
 
@@ -62,6 +64,9 @@ admin_routes! {
     "/admin/journeys/{id}/history/{*path}" => get(history::list),
     "/admin/revisions/{rev}" => get(history::show),
     "/admin/revisions/{rev}/restore" => post(history::restore),
+    "/admin/media" => get(media::library).post(media::upload),
+    "/admin/media/{id}/alt" => post(media::save_alt),
+    "/admin/media/{id}/delete" => post(media::delete),
 }
 
 /// The back office's routes, each behind [`require_staff`] and the forms

@@ -9,7 +9,8 @@
 //! ([`JourneyProgress`], their [`Schedule`] and [`Streak`], the private journal
 //! and practice log, the export and erasure of their data), the durable job
 //! queue ([`Job`], its operations on [`Store`], and the [`Worker`] that
-//! runs jobs), and [`StoreError`].
+//! runs jobs), the media library ([`MediaItem`], its sizes kept in `media`),
+//! and [`StoreError`].
 //!
 //! SQL is written once for both engines. Queries use `$1`-style placeholders,
 //! which both drivers accept, and plain types (integers, text); instants are
@@ -24,6 +25,7 @@ mod content;
 mod db;
 mod error;
 mod jobs;
+mod media;
 mod migrate;
 mod reading;
 mod settings;
@@ -45,6 +47,10 @@ pub use content::{
 pub use db::{Backend, Store, StoreOptions, Tx};
 pub use error::{StoreError, redact as redact_url};
 pub use jobs::{ClaimedJob, Enqueued, JobState, JobStats, Permanent, backoff};
+pub use media::{
+    MAX_ALT_CHARS, MediaItem, MediaSize, MediaUse, NewMedia, NewMediaFile,
+    display_name as media_display_name,
+};
 pub use migrate::{MIGRATIONS, Migration, MigrationStatus, schema_fingerprint};
 pub use reading::{
     DoneRecord, EnrolmentRecord, EntryJournal, EntryStep, JournalItem, JournalKey, JournalPage,

@@ -79,6 +79,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit",
         sql: include_str!("../migrations/0011_audit.sql"),
     },
+    Migration {
+        version: 12,
+        name: "media_library",
+        sql: include_str!("../migrations/0012_media_library.sql"),
+    },
 ];
 
 /// Where a database stands against [`MIGRATIONS`].

@@ -9,6 +9,7 @@ mod bounces;
 mod content;
 mod email_props;
 mod jobs;
+mod media;
 mod migrations;
 mod reading;
 mod schedule_props;

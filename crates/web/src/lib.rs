@@ -31,6 +31,7 @@ mod search;
 mod server;
 mod state;
 mod theme;
+mod uploads;
 mod viewer;
 
 pub use bounces::{BounceError, BounceSummary, apply_report};

@@ -7,7 +7,6 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -140,7 +139,11 @@ pub fn router(state: AppState) -> Router {
             error_pages,
         ))
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        // `max_body_bytes`, but for the upload routes (see `uploads`).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::uploads::body_limit,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout.max(Duration::from_millis(1)),

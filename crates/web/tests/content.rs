@@ -74,6 +74,7 @@ async fn every_page_renders(db: TestDb) {
         "admin/preview.html",
         "admin/text-editor.html",
         "admin/history.html",
+        "admin/media.html",
         "admin/revision.html",
         "admin/restore-failed.html",
         "admin/settings.html",

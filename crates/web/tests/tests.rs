@@ -13,6 +13,7 @@ mod cache;
 mod content;
 mod devices;
 mod limits;
+mod media;
 mod members;
 mod pages;
 mod passages;

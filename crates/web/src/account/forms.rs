@@ -3,7 +3,9 @@
 //! anti-forgery token of the browser that loaded the form (a random value in
 //! a cookie, repeated in a hidden field: another site can make a browser send
 //! the cookie but cannot read it to copy it into the form). The body must be
-//! a URL-encoded form of at most [`MAX_FORM_BYTES`], valid UTF-8 once decoded.
+//! a URL-encoded form of at most [`MAX_FORM_BYTES`], valid UTF-8 once decoded,
+//! or, on the routes that take files only, an upload (`crate::uploads`),
+//! whose token is checked before its file is read.
 
 use std::sync::Arc;
 
@@ -84,7 +86,25 @@ pub(crate) async fn guard(
                 "This form was sent from another site, so it was not accepted. Open the page on this site and send it from there.",
             ));
         }
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
+        // A file upload, on the routes that take one only: read with its
+        // own bound, the token checked before the file (see `uploads`).
+        if crate::uploads::is_multipart(&parts.headers)
+            && crate::uploads::accepts_uploads(parts.uri.path())
+        {
+            let checked = crate::uploads::read(&parts.headers, body, CSRF_FIELD, |f| {
+                !fresh && same(f.as_bytes(), token.as_bytes())
+            })
+            .await;
+            let upload = match checked {
+                Ok(upload) => upload,
+                Err(crate::uploads::UploadError::Token) => return Err(expired()),
+                Err(crate::uploads::UploadError::Refused(e)) => return Err(e),
+            };
+            parts.extensions.insert(upload);
+            request = Request::from_parts(parts, Body::empty());
+            return Ok(finish(request, next, token, fresh, https).await);
+        }
         let is_form = parts
             .headers
             .get(header::CONTENT_TYPE)
@@ -118,14 +138,31 @@ pub(crate) async fn guard(
             .find(|(name, _)| name == CSRF_FIELD)
             .map(|(_, value)| value.as_str());
         if fresh || !field.is_some_and(|f| same(f.as_bytes(), token.as_bytes())) {
-            return Err(AppError::refused(
-                StatusCode::FORBIDDEN,
-                "This form has expired",
-                "The page was open for a long time, or your browser blocks this site's cookies. Reload the page and send the form again.",
-            ));
+            return Err(expired());
         }
         request = Request::from_parts(parts, Body::from(bytes));
     }
+    Ok(finish(request, next, token, fresh, https).await)
+}
+
+/// A form without this browser's token.
+fn expired() -> AppError {
+    AppError::refused(
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "The page was open for a long time, or your browser blocks this site's cookies. Reload the page and send the form again.",
+    )
+}
+
+/// Runs the handler with the token, sets the cookie when it is new, marks
+/// the response private.
+async fn finish(
+    mut request: Request,
+    next: Next,
+    token: String,
+    fresh: bool,
+    https: bool,
+) -> Response {
     request
         .extensions_mut()
         .insert(CsrfToken(Arc::from(token.as_str())));
@@ -137,7 +174,7 @@ pub(crate) async fn guard(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    Ok(response)
+    response
 }
 
 /// Equality that takes as long whatever the first difference.

@@ -17,6 +17,8 @@ mod dashboard;
 mod diff;
 mod editor;
 mod history;
+mod images;
+mod media;
 mod site;
 
 use std::sync::Arc;
@@ -68,6 +70,9 @@ admin_routes! {
     "/admin/users" => get(site::users).post(site::invite),
     "/admin/users/{user}" => post(site::change),
     "/admin/audit" => get(site::audit),
+    "/admin/media" => get(media::library).post(media::upload),
+    "/admin/media/{id}/alt" => post(media::save_alt),
+    "/admin/media/{id}/delete" => post(media::delete),
 }
 
 /// The back office's routes, each behind [`require_staff`] and the forms

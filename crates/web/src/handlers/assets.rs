@@ -45,8 +45,15 @@ pub(crate) async fn show(
     Ok(response)
 }
 
-/// `GET /media/{*path}`: an image that came with content (a journey's cover).
-/// Its path carries a fingerprint of its bytes, so it may be cached for ever.
+/// The only types `/media/` ever sends: raster images, which no browser
+/// runs as a document.
+const MEDIA_TYPES: &[&str] = &["image/jpeg", "image/png", "image/webp", "image/gif"];
+
+/// `GET /media/{*path}`: an image that came with content (a journey's cover)
+/// or was uploaded to the media library. Its path carries a fingerprint of
+/// its bytes, so it may be cached for ever. Only [`MEDIA_TYPES`] are sent,
+/// with their stored type, and a policy that forbids scripts and sandboxes
+/// the response: even a file that were mislabelled could run nothing.
 pub(crate) async fn media(
     State(state): State<AppState>,
     Path(path): Path<String>,
@@ -56,6 +63,10 @@ pub(crate) async fn media(
         .media(&path)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !MEDIA_TYPES.contains(&content_type.as_str()) {
+        tracing::warn!(%path, %content_type, "a stored media file of a type never served");
+        return Err(AppError::NotFound);
+    }
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&content_type) {
@@ -64,6 +75,14 @@ pub(crate) async fn media(
     h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
     );
     Ok(response)
 }

@@ -120,7 +120,7 @@ pub struct MediaUse {
 }
 
 /// The uploaded name made safe to show: no folders (`/` and `\` end one), no
-/// control characters, at most [`MAX_NAME_CHARS`].
+/// control characters, at most `MAX_NAME_CHARS`.
 pub fn display_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = base

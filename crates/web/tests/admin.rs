@@ -554,6 +554,32 @@ async fn an_editor_writes_an_entry_in_the_browser() {
         }
         let notice = find(".notice").await.unwrap().text().await.unwrap();
         assert_eq!(notice, "Saved.", "{}", client.source().await.unwrap());
+        // Every other page of the back office passes axe-core too (the
+        // owner's pages once this editor is made owner).
+        let revision = store.revisions(journey, DAY).await.unwrap()[0].id;
+        let user = store
+            .user_by_email(&Email::parse(&email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        store.set_role(user.id, Role::Owner).await.unwrap();
+        for page in [
+            format!("/admin/journeys/{journey}"),
+            format!("/admin/journeys/{journey}/edit/{DAY}"),
+            format!("/admin/journeys/{journey}/edit/journey.toml"),
+            format!("/admin/journeys/{journey}/history/{DAY}"),
+            format!("/admin/revisions/{revision}"),
+            "/admin/media".to_owned(),
+            "/admin/settings".to_owned(),
+            "/admin/users".to_owned(),
+            "/admin/audit".to_owned(),
+        ] {
+            client.goto(&format!("{url}{page}")).await.unwrap();
+            for v in browser.axe().await {
+                failures.push(format!("{page} {device}: {v}"));
+            }
+        }
+        store.set_role(user.id, Role::Editor).await.unwrap();
         browser.close().await;
     }
     assert!(failures.is_empty(), "{failures:#?}");

@@ -1,9 +1,9 @@
 //! The back office, `/admin`: where a ministry's editors and owner write,
 //! schedule and look after the site in the browser.
 //!
-//! Every route of it is listed once, in [`admin_routes!`], which makes both
+//! Every route of it is listed once, in `admin_routes!`, which makes both
 //! the router and [`paths`] (what the tests walk, so that no route can be
-//! added without its guard). In front of them all, [`require_staff`]: a guest
+//! added without its guard). In front of them all, `require_staff`: a guest
 //! is sent to sign in, anyone signed in below editor gets the site's 404 (the
 //! back office does not tell them it exists). Behind it, the forms guard:
 //! every form carries the anti-forgery token and comes from this site.
@@ -75,7 +75,7 @@ admin_routes! {
     "/admin/media/{id}/delete" => post(media::delete),
 }
 
-/// The back office's routes, each behind [`require_staff`] and the forms
+/// The back office's routes, each behind `require_staff` and the forms
 /// guard.
 pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     router()

@@ -942,14 +942,16 @@ fn publish_from_input(value: &str) -> String {
 /// value is kept as text below the input).
 fn publish_input(publish: &str) -> String {
     let p = publish.trim();
+    let time = p.get(11..).unwrap_or("");
     if p.len() == 10 {
         format!("{p}T00:00")
     } else if p.len() >= 16
         && p.as_bytes()[10] == b'T'
         && !p.ends_with('Z')
-        && !p[11..].contains(['+', '-'])
+        && !time.contains(['+', '-'])
     {
-        p[..16].to_owned()
+        // Not sliced blindly: the text comes from a file, any characters.
+        p.get(..16).map(str::to_owned).unwrap_or_default()
     } else {
         String::new()
     }
@@ -976,6 +978,9 @@ mod tests {
         assert_eq!(publish_input("2026-12-01T06:00:00"), "2026-12-01T06:00");
         assert_eq!(publish_input("2026-12-01T06:00:00Z"), "");
         assert_eq!(publish_input("2026-12-01T06:00:00-05:00"), "");
+        // Text from a file, not a time: never a panic.
+        assert_eq!(publish_input("2026-12-01T06:0éé"), "");
+        assert_eq!(publish_input("2026-12-01é"), "");
     }
 
     #[test]

@@ -323,6 +323,17 @@ fn join_parts(a: &str, b: &str) -> String {
     }
 }
 
+/// The `journey.toml` of a new journey: its title, summary, start date
+/// (`2026-12-01`) and one week, written as the folder format has it.
+pub fn new_journey_toml(title: &str, summary: &str, start: &str) -> String {
+    format!(
+        "title = {}\nsummary = {}\nstart = {start}\n\n[[weeks]]\nnumber = 1\ntheme = {}\n",
+        quoted(title),
+        quoted(summary),
+        quoted("Week one"),
+    )
+}
+
 /// A TOML string, escaped.
 fn quoted(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()

@@ -23,7 +23,7 @@ mod source;
 
 pub use error::{ContentError, ContentErrors};
 pub use fingerprint::Fingerprint;
-pub use form::{EntryForm, FormError, PracticeForm};
+pub use form::{EntryForm, FormError, PracticeForm, new_journey_toml};
 pub use load::{LoadOptions, load_entry_preview, load_journey, load_journey_source};
 pub use markdown::{FoundCitation, Rendered, plain_text, render_markdown, render_markdown_after};
 pub use model::{

@@ -317,7 +317,6 @@ pub(crate) async fn create_journey(
         )
         .await;
     }
-    let quote = |s: &str| toml_string(s);
     let today = state
         .store()
         .clock()
@@ -325,12 +324,7 @@ pub(crate) async fn create_journey(
         .in_tz(&state.site().await?.time_zone)
         .map(|z| z.date().to_string())
         .unwrap_or_else(|_| "2026-01-01".into());
-    let toml = format!(
-        "title = {}\nsummary = {}\nstart = {today}\n\n[[weeks]]\nnumber = 1\ntheme = {}\n",
-        quote(title),
-        quote(summary),
-        quote("Week one"),
-    );
+    let toml = abide_content::new_journey_toml(title, summary, &today);
     let mut source = JourneySource {
         folder: slug.clone(),
         files: BTreeMap::new(),
@@ -374,25 +368,6 @@ pub(crate) async fn create_journey(
         .ok_or(AppError::NotFound)?
         .id;
     Ok(Redirect::to(&format!("/admin/journeys/{id}")).into_response())
-}
-
-/// A TOML string, escaped.
-pub(crate) fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// How files are read: in the site's time zone, at the clock's "now".

@@ -145,13 +145,7 @@ pub(crate) async fn create_entry(
         return editor.render(&state, &staff, &csrf, StatusCode::OK).await;
     }
     let path = new_path(&stored, &form);
-    let text = form.to_file();
-    let errors = blocking(&check_text(&state, &path, &text, None).await?);
-    let saved = if errors.is_empty() {
-        save_file(&state, &staff, id, &path, text, None, "created").await?
-    } else {
-        Err(errors)
-    };
+    let saved = save_form(&state, &staff, id, &path, &form, None, "created").await?;
     match saved {
         Ok(()) => {
             Ok(Redirect::to(&format!("/admin/journeys/{id}/edit/{path}?saved=1")).into_response())
@@ -242,13 +236,7 @@ pub(crate) async fn save(
         let editor = Editor::again(&stored, &path, form, &base, Vec::new(), false);
         return editor.render(&state, &staff, &csrf, StatusCode::OK).await;
     }
-    let text = form.to_file();
-    let errors = blocking(&check_text(&state, &path, &text, None).await?);
-    let saved = if errors.is_empty() {
-        save_file(&state, &staff, id, &path, text, Some(&base), "saved").await?
-    } else {
-        Err(errors)
-    };
+    let saved = save_form(&state, &staff, id, &path, &form, Some(&base), "saved").await?;
     match saved {
         Ok(()) => {
             Ok(Redirect::to(&format!("/admin/journeys/{id}/edit/{path}?saved=1")).into_response())
@@ -419,6 +407,25 @@ async fn text_editor(
         },
     )
     .await
+}
+
+/// Saves the entry `form` as the file at `path`, unless the content check
+/// finds an error (its messages are the problems then).
+async fn save_form(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    path: &str,
+    form: &EntryForm,
+    base: Option<&str>,
+    note: &str,
+) -> Result<Result<(), Vec<String>>, AppError> {
+    let text = form.to_file();
+    let errors = blocking(&check_text(state, path, &text, None).await?);
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    save_file(state, staff, id, path, text, base, note).await
 }
 
 /// [`save_file`] for the other pages of the back office (restoring a

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use abide_store::{Role, Session};
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -101,12 +101,7 @@ impl Staff {
 
 /// In front of every admin route: a guest goes to sign in (and comes back
 /// to the page asked for), a signed-in member below editor gets 404.
-async fn require_staff(
-    State(state): State<AppState>,
-    signed_in: SignedIn,
-    mut request: Request,
-    next: Next,
-) -> Response {
+async fn require_staff(signed_in: SignedIn, mut request: Request, next: Next) -> Response {
     let Some(session) = signed_in.0 else {
         let back = if request.method() == Method::GET {
             request
@@ -126,7 +121,6 @@ async fn require_staff(
     if !session.user.role.at_least(STAFF) || session.user.disabled {
         return AppError::NotFound.into_response();
     }
-    let _ = &state;
     request.extensions_mut().insert(Staff(session));
     next.run(request).await
 }
